@@ -1,0 +1,88 @@
+"""Accounts: a user has exactly one role; password history and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from anbao.accounts.core import Capability, Role, has_capability
+
+ROLE_LABELS = {
+    Role.SYSTEM_ADMIN: _("System administrator"),
+    Role.SECURITY_ADMIN: _("Security administrator"),
+    Role.AUDIT_ADMIN: _("Audit administrator"),
+    Role.ENGINEER: _("Provider engineer"),
+    Role.CLIENT_OFFICER: _("Client security officer"),
+    Role.HOLDER: _("Certificate holder"),
+}
+ROLE_CHOICES = [(role.value, label) for role, label in ROLE_LABELS.items()]
+
+
+class User(AbstractUser):
+    """A person who signs in. No routine superuser: ``is_superuser`` stays False."""
+
+    role = models.CharField(_("role"), max_length=32, choices=ROLE_CHOICES)
+    must_change_password = models.BooleanField(_("must change password"), default=True)
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+
+    def can(self, capability: str | Capability) -> bool:
+        return self.is_active and has_capability(self.role, capability)
+
+    @property
+    def role_label(self) -> str:
+        return str(ROLE_LABELS.get(Role(self.role), self.role)) if self.role else ""
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a user's previous passwords, to refuse reuse of the last five."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=256)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class APIToken(models.Model):
+    """A bearer credential for another system; only its SHA-256 digest is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked = models.BooleanField(default=False)
+
+    @classmethod
+    def issue(cls, user: User, name: str) -> tuple[APIToken, str]:
+        raw = "anb_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, digest=_digest(raw), prefix=raw[:8])
+        return token, raw
+
+    @classmethod
+    def lookup(cls, raw: str) -> APIToken | None:
+        token = cls.objects.select_related("user").filter(digest=_digest(raw)).first()
+        if token is None or token.revoked:
+            return None
+        if token.expires_at and token.expires_at <= timezone.now():
+            return None
+        return token

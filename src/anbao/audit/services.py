@@ -1,0 +1,160 @@
+"""Writing, verifying and exporting the audit trail."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from anbao.audit import core
+from anbao.audit.models import AuditHead, AuditRecord
+
+SUCCESS = "success"
+FAILURE = "failure"
+DENIED = "denied"
+
+
+def _utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def client_address(request: Any) -> str:
+    """The peer address of a request; a trusted proxy's header is not consulted."""
+    if request is None:
+        return ""
+    return str(request.META.get("REMOTE_ADDR", ""))[:64]
+
+
+def _actor_name(actor: Any) -> str:
+    if actor is None:
+        return ""
+    if isinstance(actor, str):
+        return actor[:150]
+    if getattr(actor, "is_authenticated", False):
+        return str(actor.get_username())[:150]
+    return ""
+
+
+def record(
+    action: str,
+    *,
+    actor: Any = None,
+    request: Any = None,
+    object_type: str = "",
+    object_id: object = "",
+    outcome: str = SUCCESS,
+    details: dict[str, Any] | None = None,
+    source_ip: str | None = None,
+) -> AuditRecord:
+    """Append one event to the chain. ``actor`` is a user, a name, or taken from ``request``."""
+    if actor is None and request is not None:
+        actor = getattr(request, "user", None)
+    with transaction.atomic():
+        head = AuditHead.objects.select_for_update().get_or_create(pk=1)[0]
+        fields = {
+            "seq": head.last_seq + 1,
+            "timestamp": _utc_now(),
+            "actor": _actor_name(actor),
+            "source_ip": source_ip if source_ip is not None else client_address(request),
+            "action": action[:64],
+            "object_type": object_type[:64],
+            "object_id": str(object_id)[:255],
+            "outcome": outcome,
+            "details": details or {},
+        }
+        # Round-trip through JSON so the stored details hash the same way when read back.
+        fields["details"] = json.loads(core.canonical_json(fields))["details"]
+        digest = core.chain_hash(head.last_hash, fields)
+        entry = AuditRecord.objects.create(prev_hash=head.last_hash, hash=digest, **fields)
+        AuditHead.objects.filter(pk=1).update(last_seq=entry.seq, last_hash=digest)
+    return entry
+
+
+def _ordered_records() -> Iterator[dict[str, Any]]:
+    for row in AuditRecord.objects.order_by("seq").iterator(chunk_size=2000):
+        yield row.chained()
+
+
+def verify() -> tuple[int, core.ChainBreak | None]:
+    """Check the whole chain; return (records checked, first break or None)."""
+    head = AuditHead.objects.filter(pk=1).first()
+    anchor_seq = head.anchor_seq if head else 0
+    anchor_hash = head.anchor_hash if head else core.GENESIS_HASH
+    checked, broken = core.find_break(
+        _ordered_records(), anchor_seq=anchor_seq, anchor_hash=anchor_hash
+    )
+    if broken is None and head is not None and head.last_seq != anchor_seq + checked:
+        # The newest records were removed: the head remembers more than the table holds.
+        broken = core.ChainBreak(anchor_seq + checked + 1, "missing")
+    return checked, broken
+
+
+def search(
+    *,
+    actor: str = "",
+    action: str = "",
+    outcome: str = "",
+    since: str = "",
+    until: str = "",
+    text: str = "",
+) -> Any:
+    qs = AuditRecord.objects.all()
+    if actor:
+        qs = qs.filter(actor=actor)
+    if action:
+        qs = qs.filter(action__startswith=action)
+    if outcome:
+        qs = qs.filter(outcome=outcome)
+    if since:
+        qs = qs.filter(timestamp__gte=since)
+    if until:
+        qs = qs.filter(timestamp__lt=until)
+    if text:
+        qs = qs.filter(object_id__icontains=text)
+    return qs.order_by("-seq")
+
+
+CSV_COLUMNS = ["seq", "timestamp", "actor", "source_ip", "action", "object_type", "object_id",
+               "outcome", "details", "prev_hash", "hash"]
+
+
+def export_csv(records: Any) -> str:
+    """CSV of records, details as JSON; cells that a spreadsheet would run are neutralised."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for rec in records:
+        row = rec.chained()
+        row["details"] = json.dumps(row["details"], ensure_ascii=False, sort_keys=True)
+        writer.writerow([_safe_cell(str(row[c])) for c in CSV_COLUMNS])
+    return out.getvalue()
+
+
+def _safe_cell(value: str) -> str:
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def purge_expired(now: datetime | None = None) -> int:
+    """Delete records older than the retention period (never under 180 days), keeping an anchor."""
+    days = max(settings.ANBAO_AUDIT_RETENTION_DAYS, 180)
+    cutoff = ((now or datetime.now(UTC)) - timedelta(days=days)).isoformat().replace("+00:00", "Z")
+    with transaction.atomic():
+        head = AuditHead.objects.select_for_update().get_or_create(pk=1)[0]
+        last = AuditRecord.objects.filter(timestamp__lt=cutoff).order_by("-seq").first()
+        if last is None:
+            return 0
+        with connection.cursor() as cur:
+            cur.execute(
+                f"DELETE FROM {AuditRecord._meta.db_table} WHERE seq <= %s",  # noqa: S608
+                [last.seq],
+            )
+            count = cur.rowcount
+        AuditHead.objects.filter(pk=1).update(anchor_seq=last.seq, anchor_hash=last.hash)
+    record("audit.purge", actor="system", details={"removed": count, "through_seq": last.seq})
+    return count

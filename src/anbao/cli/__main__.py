@@ -1,0 +1,5 @@
+import sys
+
+from anbao.cli.main import main
+
+sys.exit(main())

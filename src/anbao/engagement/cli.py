@@ -1,0 +1,5 @@
+"""CLI commands of this domain."""
+
+
+def register(subparsers):
+    pass

@@ -1,0 +1,27 @@
+"""The root URL configuration: one include per domain, pages and API side by side."""
+
+from django.urls import include, path
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from anbao.accounts.access import public
+from anbao.web import views as web_views
+
+urlpatterns = [
+    path("healthz", web_views.healthz, name="healthz"),
+    path("i18n/setlang/", public(set_language), name="set_language"),
+    path("", include("anbao.web.urls")),
+    path("accounts/", include("anbao.accounts.urls")),
+    path("audit/", include("anbao.audit.urls")),
+    path("jobs/", include("anbao.jobs.urls")),
+    path("engagements/", include("anbao.engagement.urls")),
+    path("reports/", include("anbao.reports.urls")),
+    path("api/schema/", public(SpectacularAPIView.as_view()), name="api-schema"),
+    path("api/docs/", public(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),
+    path("api/", include("anbao.api.urls")),
+]
+
+handler400 = "anbao.web.errors.bad_request"
+handler403 = "anbao.web.errors.permission_denied"
+handler404 = "anbao.web.errors.not_found"
+handler500 = "anbao.web.errors.server_error"

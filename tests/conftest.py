@@ -1,0 +1,40 @@
+"""Fixtures shared by every test: users of each role, signed-in clients."""
+
+from __future__ import annotations
+
+import pytest
+
+from anbao.accounts.core import Role
+
+PASSWORD = "Sample-Passw0rd!"
+
+
+@pytest.fixture
+def make_user(db):
+    from anbao.accounts.models import User
+
+    def make(username: str | None = None, role: Role | str = Role.ENGINEER, **extra):
+        role = Role(role)
+        user = User.objects.create_user(
+            username=username or f"u_{role.value}",
+            password=PASSWORD,
+            role=role.value,
+            must_change_password=False,
+            **extra,
+        )
+        return user
+
+    return make
+
+
+@pytest.fixture
+def client_as(client, make_user):
+    """``client_as(role)`` → a Django test client signed in as a fresh user of that role."""
+
+    def sign_in(role: Role | str):
+        user = make_user(role=role)
+        client.force_login(user)
+        client.user = user
+        return client
+
+    return sign_in
