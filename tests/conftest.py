@@ -9,6 +9,12 @@ from anbao.accounts.core import Role
 PASSWORD = "Sample-Passw0rd!"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """PBKDF2 at production strength costs ~0.5 s a user; tests create hundreds."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def make_user(db):
     from anbao.accounts.models import User

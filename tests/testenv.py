@@ -8,6 +8,7 @@ import os
 import tempfile
 
 _data_dir = tempfile.mkdtemp(prefix="anbao-test-")
+os.makedirs(os.path.join(_data_dir, "static"), exist_ok=True)
 os.environ["ANBAO_DATA_DIR"] = _data_dir
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anbao.settings")
 os.environ.pop("CELERY_BROKER_URL", None)

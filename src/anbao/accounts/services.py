@@ -140,3 +140,18 @@ def change_password(user: User, new_password: str, *, request: Any = None,
         user.save(update_fields=["password", "must_change_password", "password_changed_at"])
         record("user.password_change", actor=actor or user, request=request,
                object_type="user", object_id=user.username)
+
+
+def reset_password(user: User, *, actor: Any = None, request: Any = None) -> str:
+    """Give the user a random one-time password that must be changed at next sign-in."""
+    password = generate_password()
+    with transaction.atomic():
+        if user.password:
+            PasswordHistory.objects.create(user=user, password=user.password)
+        user.set_password(password)
+        user.must_change_password = True
+        user.password_changed_at = timezone.now()
+        user.save(update_fields=["password", "must_change_password", "password_changed_at"])
+        record("user.password_reset", actor=actor, request=request, object_type="user",
+               object_id=user.username)
+    return password

@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from anbao.audit import views
 
 app_name = "audit"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.record_list, name="list"),
+    path("verify/", views.chain_status, name="verify"),
+    path("export.csv", views.export_csv, name="export"),
+    path("<int:seq>/", views.record_detail, name="detail"),
+]
