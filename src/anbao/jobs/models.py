@@ -1,0 +1,69 @@
+"""The job table: the single source of truth for a job's state, progress, result and log.
+
+Both backends (in-process threads and Celery workers) read and write only this row, so a
+page, the API and the CLI see the same thing wherever the job runs.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from anbao.jobs.core import State
+
+STATE_LABELS = {
+    State.QUEUED: _("queued"),
+    State.RUNNING: _("running"),
+    State.SUCCEEDED: _("succeeded"),
+    State.FAILED: _("failed"),
+    State.CANCELLED: _("cancelled"),
+}
+STATE_CHOICES = [(state.value, label) for state, label in STATE_LABELS.items()]
+
+
+class Job(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("kind"), max_length=100, db_index=True)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    state = models.CharField(_("state"), max_length=16, choices=STATE_CHOICES,
+                             default=State.QUEUED.value, db_index=True)
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    result = models.JSONField(_("result"), null=True, blank=True)
+    log = models.TextField(_("log"), blank=True)
+    error = models.TextField(_("error"), blank=True)
+    backend = models.CharField(_("backend"), max_length=16, blank=True)
+    schedule = models.CharField(_("schedule"), max_length=100, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    cancel_requested = models.BooleanField(_("cancel requested"), default=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("job")
+        verbose_name_plural = _("jobs")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.id}"
+
+    @property
+    def state_label(self) -> str:
+        return str(STATE_LABELS.get(State(self.state), self.state))
+
+    @property
+    def is_finished(self) -> bool:
+        return State(self.state) not in (State.QUEUED, State.RUNNING)
+
+    @property
+    def actor_name(self) -> str:
+        if self.created_by_id is None:
+            return "scheduler" if self.schedule else "system"
+        return str(self.created_by.get_username()) if self.created_by else ""
