@@ -56,9 +56,11 @@ def cjk_font() -> tuple[str, Path]:
     )
 
 
-def render_png(chart: Chart, *, width_cm: float = 15.0, height_cm: float = 8.0,
+def render_png(chart: Chart, *, width_cm: float = 15.0, height_cm: float | None = None,
                dpi: int = 200) -> bytes:
-    """Draw ``chart`` and return PNG bytes."""
+    """Draw ``chart`` and return PNG bytes; a horizontal bar chart grows with its categories."""
+    if height_cm is None:
+        height_cm = max(8.0, 1.0 * len(chart.categories) + 2.0) if chart.horizontal else 8.0
     # A bare Figure draws with the Agg canvas without touching pyplot's global backend.
     import matplotlib
     from matplotlib.figure import Figure
@@ -94,22 +96,32 @@ def _draw(ax: Any, chart: Chart) -> None:
         return
     count = len(chart.series)
     width = 0.8 / count
-    positions = range(len(cats))
+    positions = list(range(len(cats)))
+    horizontal = chart.horizontal and chart.type is ChartType.BAR
     for i, series in enumerate(chart.series):
         color = _PALETTE[i % len(_PALETTE)]
-        if chart.type is ChartType.BAR:
-            offs = [p - 0.4 + width * (i + 0.5) for p in positions]
-            bars = ax.bar(offs, series.values, width, label=series.name,
-                          color=color)
+        offsets = [p - 0.4 + width * (i + 0.5) for p in positions]
+        if horizontal:
+            bars = ax.barh(offsets, series.values, width, label=series.name, color=color)
+            ax.bar_label(bars, fmt="%g", fontsize=7, padding=2)
+        elif chart.type is ChartType.BAR:
+            bars = ax.bar(offsets, series.values, width, label=series.name, color=color)
             ax.bar_label(bars, fmt="%g", fontsize=7, padding=1)
         else:
-            ax.plot(list(positions), series.values, marker="o",
-                    label=series.name, color=color)
-    ax.set_xticks(list(positions), cats, fontsize=8)
-    ax.tick_params(axis="y", labelsize=8)
-    if chart.y_label:
-        ax.set_ylabel(chart.y_label, fontsize=9)
+            ax.plot(positions, series.values, marker="o", label=series.name, color=color)
+    if horizontal:
+        ax.set_yticks(positions, cats, fontsize=8)
+        ax.invert_yaxis()  # the first category on top, as in the table beside it
+        ax.tick_params(axis="x", labelsize=8)
+        if chart.y_label:
+            ax.set_xlabel(chart.y_label, fontsize=9)
+        ax.grid(axis="x", alpha=0.3)
+    else:
+        ax.set_xticks(positions, cats, fontsize=8)
+        ax.tick_params(axis="y", labelsize=8)
+        if chart.y_label:
+            ax.set_ylabel(chart.y_label, fontsize=9)
+        ax.grid(axis="y", alpha=0.3)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.grid(axis="y", alpha=0.3)
     if count > 1:
         ax.legend(fontsize=8, frameon=False)

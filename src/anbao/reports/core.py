@@ -93,6 +93,7 @@ class Chart:
     series: tuple[Series, ...]
     caption: str = ""
     y_label: str = ""
+    horizontal: bool = False  # bars along the x axis: for many or long category names
 
     def __post_init__(self) -> None:
         if not self.categories or not self.series:

@@ -291,7 +291,7 @@ class DocxReportRenderer:
             doc.styles[name].paragraph_format.tab_stops.clear_all()
         header = section.header.paragraphs[0]
         header.paragraph_format.tab_stops.add_tab_stop(Cm(TEXT_WIDTH_CM), WD_TAB_ALIGNMENT.RIGHT)
-        self._run(header, document.cover.system, self.body_font, Pt(9))
+        self._run(header, _clip(document.cover.system, 60), self.body_font, Pt(9))
         self._run(header, f"\t{document.cover.document_number}", self.body_font, Pt(9))
         x.paragraph_border_bottom(header)
         footer = section.footer.paragraphs[0]
@@ -327,6 +327,18 @@ class DocxReportRenderer:
         self._run(p, text, font, size, bold=bold, underline=underline)
 
 
+def _clip(text: str, width: int) -> str:
+    """``text`` cut to ``width`` half-em units with an ellipsis, so a header stays one line."""
+    if display_width(text) <= width:
+        return text
+    out = ""
+    for ch in text:
+        if display_width(out + ch) > width - 2:
+            break
+        out += ch
+    return out + "…"
+
+
 def _is_short(text: str) -> bool:
     return display_width(text) <= 10
 
@@ -337,15 +349,24 @@ def display_width(text: str) -> int:
 
 
 def column_widths(table: Table, *, total_cm: float) -> list[float]:
-    """Share ``total_cm`` between columns by their longest text, none under 1.6 cm."""
+    """Share ``total_cm`` between columns so that short values (dates, amounts) stay on one line.
+
+    Each column wants the width of its longest text (capped); when the wants fit, the spare
+    width goes to every column in proportion; when they do not, columns of short values keep
+    their width and the long-text columns share what is left.
+    """
+    per_unit, padding, minimum, short = 0.21, 0.5, 1.4, 16  # cm per half-em at 10.5 pt
     longest = [
         max([display_width(table.headers[i]), *(display_width(r[i]) for r in table.rows)])
         for i in range(len(table.headers))
     ]
-    weights = [min(max(w, 4), 40) for w in longest]
-    minimum = 1.6
-    spare = total_cm - minimum * len(weights)
-    if spare <= 0:
-        return [total_cm / len(weights)] * len(weights)
-    total = sum(weights)
-    return [round(minimum + spare * w / total, 2) for w in weights]
+    wants = [max(minimum, min(units, 60) * per_unit + padding) for units in longest]
+    if sum(wants) <= total_cm:
+        scale = total_cm / sum(wants)
+        return [round(w * scale, 2) for w in wants]
+    fixed = [w if units <= short else 0.0 for w, units in zip(wants, longest, strict=True)]
+    flexible = [w if not f else 0.0 for w, f in zip(wants, fixed, strict=True)]
+    left = total_cm - sum(fixed)
+    if not any(flexible) or left < minimum * sum(1 for f in flexible if f):
+        return [round(total_cm * w / sum(wants), 2) for w in wants]
+    return [round(f or left * w / sum(flexible), 2) for f, w in zip(fixed, flexible, strict=True)]
