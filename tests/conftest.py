@@ -6,7 +6,7 @@ import pytest
 
 from anbao.accounts.core import Role
 
-PASSWORD = "Sample-Passw0rd!"
+from tests_helpers import PASSWORD
 
 
 @pytest.fixture(autouse=True)

@@ -39,9 +39,9 @@ class HistoryValidator:
         if user is None or getattr(user, "pk", None) is None:
             return
         keep = settings.ANBAO_PASSWORD_HISTORY
-        hashes = list(user.password_history.values_list("password", flat=True)[:keep])
-        if user.password:
-            hashes.append(user.password)
+        # "The last five" counts the current password and the four before it.
+        hashes = [user.password] if user.password else []
+        hashes += user.password_history.values_list("password", flat=True)[: keep - 1]
         if core.reuses_recent(check_password(password, h) for h in hashes):
             raise ValidationError(
                 _("The password must differ from your last %(n)d passwords.") % {"n": keep},

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Max
 
 from anbao.audit import core
 from anbao.audit.models import AuditHead, AuditRecord
@@ -57,8 +58,11 @@ def record(
         actor = getattr(request, "user", None)
     with transaction.atomic():
         head = AuditHead.objects.select_for_update().get_or_create(pk=1)[0]
+        # Rows slipped in below the application must not stop the logging: append after
+        # the highest sequence number present; verification reports the tampering.
+        highest = AuditRecord.objects.aggregate(m=Max("seq"))["m"] or 0
         fields = {
-            "seq": head.last_seq + 1,
+            "seq": max(head.last_seq, highest) + 1,
             "timestamp": _utc_now(),
             "actor": _actor_name(actor),
             "source_ip": source_ip if source_ip is not None else client_address(request),

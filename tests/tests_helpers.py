@@ -1,0 +1,3 @@
+"""Constants shared by tests."""
+
+PASSWORD = "Sample-Passw0rd!"
