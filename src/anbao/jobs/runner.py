@@ -114,7 +114,7 @@ def _claim(job_id: UUID | str, redelivered: bool) -> tuple[Job | None, bool]:
             return job, False
         job.state = State.RUNNING.value
         job.started_at = timezone.now()
-        job.message = _("Started")
+        job.message = _("Job started")
         job.save(update_fields=["state", "started_at", "message"])
     return job, True
 
