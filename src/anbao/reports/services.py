@@ -100,6 +100,30 @@ def write_atomically(target: Path, data: bytes, *, mode: int = 0o640) -> None:
         raise
 
 
+def find_subject(engagement_id: Any, deliverable_id: Any = None) -> tuple[Any, Any]:
+    """The engagement (and deliverable) named by id, or NotFound with a message for a person."""
+    from anbao.engagement.models import Deliverable, Engagement
+
+    try:
+        engagement = Engagement.objects.get(pk=int(engagement_id))
+    except (Engagement.DoesNotExist, TypeError, ValueError):
+        raise errors.NotFound(
+            _("Engagement %(id)s does not exist.") % {"id": engagement_id},
+            code="unknown_engagement",
+        ) from None
+    deliverable = None
+    if deliverable_id not in (None, ""):
+        try:
+            deliverable = Deliverable.objects.get(pk=int(deliverable_id), engagement=engagement)
+        except (Deliverable.DoesNotExist, TypeError, ValueError):
+            raise errors.NotFound(
+                _("Deliverable %(id)s does not exist in this engagement.")
+                % {"id": deliverable_id},
+                code="unknown_deliverable",
+            ) from None
+    return engagement, deliverable
+
+
 def _next_version(kind: str, engagement: Any) -> int:
     top = ReportFile.objects.filter(kind=kind, engagement=engagement).aggregate(v=Max("version"))
     return int(top["v"] or 0) + 1
