@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from anbao.accounts.core import Role
-
 from tests_helpers import PASSWORD
 
 

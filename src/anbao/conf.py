@@ -63,7 +63,8 @@ def from_environ(env: dict[str, str] | None = None) -> Settings:
     if language not in {"zh-hans", "en"}:
         raise ConfigurationError(f"ANBAO_LANGUAGE must be zh-hans or en, got {language!r}")
     hosts = tuple(
-        h.strip() for h in (env.get("ANBAO_ALLOWED_HOSTS") or "127.0.0.1,localhost,[::1]").split(",")
+        h.strip()
+        for h in (env.get("ANBAO_ALLOWED_HOSTS") or "127.0.0.1,localhost,[::1]").split(",")
         if h.strip()
     )
     return Settings(

@@ -1,12 +1,12 @@
 """The domain error tree. Services raise these; adapters map them.
 
-    Error                      anything anbao refuses, with a message for a person
-    ├── ConfigurationError     the environment or data dir is wrong      (CLI exit 2)
-    ├── ValidationError        input that breaks a rule                   (API 400, CLI exit 2)
-    ├── NotFound               the named object does not exist            (API 404, CLI exit 2)
-    ├── PermissionDenied       the actor's role may not do this           (API 403, CLI exit 2)
-    ├── Conflict               the state forbids it (duplicate, locked)   (API 409, CLI exit 2)
-    └── IntegrityError         stored data failed a check (audit chain)   (CLI exit 1)
+Error                      anything anbao refuses, with a message for a person
+├── ConfigurationError     the environment or data dir is wrong      (CLI exit 2)
+├── ValidationError        input that breaks a rule                   (API 400, CLI exit 2)
+├── NotFound               the named object does not exist            (API 404, CLI exit 2)
+├── PermissionDenied       the actor's role may not do this           (API 403, CLI exit 2)
+├── Conflict               the state forbids it (duplicate, locked)   (API 409, CLI exit 2)
+└── IntegrityError         stored data failed a check (audit chain)   (CLI exit 1)
 """
 
 from __future__ import annotations

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "anbao.jobs",
     "anbao.engagement",
     "anbao.reports",
+    "anbao.sm",
     "anbao.web",
 ]
 

@@ -17,7 +17,9 @@ urlpatterns = [
     path("engagements/", include("anbao.engagement.urls")),
     path("reports/", include("anbao.reports.urls")),
     path("api/schema/", public(SpectacularAPIView.as_view()), name="api-schema"),
-    path("api/docs/", public(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),
+    path(
+        "api/docs/", public(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"
+    ),
     path("api/", include("anbao.api.urls")),
 ]
 

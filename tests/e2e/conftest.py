@@ -15,9 +15,15 @@ import pytest
 from services import require_program
 
 ANBAO = str(Path(sys.executable).with_name("anbao"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ADMIN_PASSWORD = "Admin-Start-42!"
 
 
@@ -28,8 +34,11 @@ def free_port() -> int:
 
 
 def _env(data_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE"}
+    }
     env.update({"ANBAO_DATA_DIR": str(data_dir), "ANBAO_LANGUAGE": "zh-hans"})
     return env
 
@@ -39,8 +48,14 @@ class Server:
         self.data_dir, self.url = data_dir, url
 
     def anbao(self, *args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([ANBAO, *args], env=_env(self.data_dir), capture_output=True,
-                              text=True, timeout=120, check=True)
+        return subprocess.run(
+            [ANBAO, *args],
+            env=_env(self.data_dir),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
 
     def add_user(self, name: str, role: str, password: str) -> None:
         pw = self.data_dir.parent / f"{name}.pw"
@@ -54,12 +69,21 @@ def server(tmp_path_factory):
     pw = data_dir.parent / "admin.pw"
     pw.write_text(ADMIN_PASSWORD + "\n", encoding="utf-8")
     env = _env(data_dir)
-    subprocess.run([ANBAO, "init", "--admin-password-file", str(pw)], env=env, check=True,
-                   capture_output=True, timeout=300)
+    subprocess.run(
+        [ANBAO, "init", "--admin-password-file", str(pw)],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     port = free_port()
     log = open(data_dir.parent / "serve.log", "w")  # noqa: SIM115 - closed in teardown
-    proc = subprocess.Popen([ANBAO, "serve", "--port", str(port), "--workers", "2"], env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [ANBAO, "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -72,8 +96,10 @@ def server(tmp_path_factory):
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
             log.close()
-            pytest.fail("anbao serve did not start:\n"
-                        + (data_dir.parent / "serve.log").read_text(), pytrace=False)
+            pytest.fail(
+                "anbao serve did not start:\n" + (data_dir.parent / "serve.log").read_text(),
+                pytrace=False,
+            )
         time.sleep(0.3)
     yield Server(data_dir, url)
     proc.terminate()

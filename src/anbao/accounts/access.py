@@ -49,8 +49,14 @@ def requires(capability: str | Capability) -> Callable[[Callable[..., Any]], Cal
 def _audit_denied(request: Any, cap: Capability) -> None:
     from anbao.audit.services import DENIED, record
 
-    record("access.denied", request=request, object_type="route",
-           object_id=request.path, outcome=DENIED, details={"capability": cap.value})
+    record(
+        "access.denied",
+        request=request,
+        object_type="route",
+        object_id=request.path,
+        outcome=DENIED,
+        details={"capability": cap.value},
+    )
 
 
 class HasCapability(BasePermission):

@@ -49,21 +49,27 @@ def user_create(request: Any) -> HttpResponse:
         data = form.cleaned_data
         try:
             user, password = services.create_user(
-                data["username"], data["role"], email=data["email"],
-                full_name=data["full_name"], request=request)
+                data["username"],
+                data["role"],
+                email=data["email"],
+                full_name=data["full_name"],
+                request=request,
+            )
         except errors.Error as exc:
             form.add_error(None, exc.message)
         else:
-            return render(request, "accounts/user_created.html",
-                          {"new_user": user, "password": password})
+            return render(
+                request, "accounts/user_created.html", {"new_user": user, "password": password}
+            )
     return render(request, "accounts/user_form.html", {"form": form, "title": _("New user")})
 
 
 @requires(Capability.USERS_MANAGE)
 def user_edit(request: Any, pk: int) -> HttpResponse:
     target = get_object_or_404(User, pk=pk)
-    form = UserEditForm(request.POST or None,
-                        initial={"role": target.role, "is_active": target.is_active})
+    form = UserEditForm(
+        request.POST or None, initial={"role": target.role, "is_active": target.is_active}
+    )
     if request.method == "POST" and form.is_valid():
         if target.pk == request.user.pk:
             form.add_error(None, _("You cannot change your own role or status."))
@@ -73,9 +79,11 @@ def user_edit(request: Any, pk: int) -> HttpResponse:
                 services.set_active(target, form.cleaned_data["is_active"], request=request)
             messages.success(request, _("The user %(name)s was updated.") % {"name": target})
             return redirect("accounts:user_list")
-    return render(request, "accounts/user_form.html",
-                  {"form": form, "title": _("Edit %(name)s") % {"name": target.username},
-                   "target": target})
+    return render(
+        request,
+        "accounts/user_form.html",
+        {"form": form, "title": _("Edit %(name)s") % {"name": target.username}, "target": target},
+    )
 
 
 @requires(Capability.USERS_MANAGE)
@@ -83,8 +91,11 @@ def user_edit(request: Any, pk: int) -> HttpResponse:
 def user_reset_password(request: Any, pk: int) -> HttpResponse:
     target = get_object_or_404(User, pk=pk)
     password = services.reset_password(target, request=request)
-    return render(request, "accounts/user_created.html",
-                  {"new_user": target, "password": password, "reset": True})
+    return render(
+        request,
+        "accounts/user_created.html",
+        {"new_user": target, "password": password, "reset": True},
+    )
 
 
 @requires(Capability.SECURITY_MANAGE)
@@ -92,8 +103,9 @@ def lockouts(request: Any) -> HttpResponse:
     attempts = AccessAttempt.objects.order_by("-attempt_time")[:200]
     limit = settings.AXES_FAILURE_LIMIT
     since = timezone.now() - timezone.timedelta(hours=settings.AXES_COOLOFF_TIME)
-    return render(request, "accounts/lockouts.html",
-                  {"attempts": attempts, "limit": limit, "since": since})
+    return render(
+        request, "accounts/lockouts.html", {"attempts": attempts, "limit": limit, "since": since}
+    )
 
 
 @requires(Capability.SECURITY_MANAGE)
@@ -104,7 +116,12 @@ def unlock(request: Any) -> HttpResponse:
         messages.error(request, _("No user name given."))
         return redirect("accounts:lockouts")
     removed = axes_reset(username=username)
-    record("auth.unlock", request=request, object_type="user", object_id=username,
-           details={"attempts_removed": removed})
+    record(
+        "auth.unlock",
+        request=request,
+        object_type="user",
+        object_id=username,
+        details={"attempts_removed": removed},
+    )
     messages.success(request, _("%(name)s was unlocked.") % {"name": username})
     return redirect("accounts:lockouts")

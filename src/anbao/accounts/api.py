@@ -20,8 +20,17 @@ from anbao.accounts.models import User
 class UserSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
-        fields = ["id", "username", "first_name", "email", "role", "is_active",
-                  "must_change_password", "last_login", "date_joined"]
+        fields = [
+            "id",
+            "username",
+            "first_name",
+            "email",
+            "role",
+            "is_active",
+            "must_change_password",
+            "last_login",
+            "date_joined",
+        ]
         read_only_fields = fields
 
 
@@ -29,8 +38,7 @@ class UserCreateSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     role = serializers.ChoiceField(choices=[r.value for r in Role])
     email = serializers.EmailField(required=False, allow_blank=True, default="")
-    full_name = serializers.CharField(required=False, allow_blank=True, default="",
-                                      max_length=150)
+    full_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=150)
 
 
 class UserCreatedSerializer(UserSerializer):
@@ -59,9 +67,13 @@ class UserListCreate(APIView):
         ser = UserCreateSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         data = ser.validated_data
-        user, password = services.create_user(data["username"], data["role"],
-                                              email=data["email"], full_name=data["full_name"],
-                                              request=request)
+        user, password = services.create_user(
+            data["username"],
+            data["role"],
+            email=data["email"],
+            full_name=data["full_name"],
+            request=request,
+        )
         body = {**UserSerializer(user).data, "one_time_password": password}
         return Response(body, status=status.HTTP_201_CREATED)
 

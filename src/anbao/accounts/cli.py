@@ -14,14 +14,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     user = subparsers.add_parser("user", help=_("user accounts"))
     sub = user.add_subparsers(dest="user_command", metavar=_("COMMAND"), required=True)
 
-    add = sub.add_parser("add", help=_("create a user account"),
-                         description=_("Create an account. Without --password-file a random "
-                                       "one-time password is printed once."))
+    add = sub.add_parser(
+        "add",
+        help=_("create a user account"),
+        description=_(
+            "Create an account. Without --password-file a random one-time password is printed once."
+        ),
+    )
     add.add_argument("name", metavar="NAME", help=_("user name"))
-    add.add_argument("--role", required=True, choices=[r.value for r in Role], metavar="ROLE",
-                     help=_("one of: %(roles)s") % {"roles": ", ".join(r.value for r in Role)})
-    add.add_argument("--password-file", metavar="FILE",
-                     help=_("read the initial password from the first line of FILE"))
+    add.add_argument(
+        "--role",
+        required=True,
+        choices=[r.value for r in Role],
+        metavar="ROLE",
+        help=_("one of: %(roles)s") % {"roles": ", ".join(r.value for r in Role)},
+    )
+    add.add_argument(
+        "--password-file",
+        metavar="FILE",
+        help=_("read the initial password from the first line of FILE"),
+    )
     add.add_argument("--email", metavar="E", default="", help=_("e-mail address"))
     add.set_defaults(func=cmd_add)
 
@@ -34,12 +46,15 @@ def cmd_add(args: argparse.Namespace) -> int:
     from anbao.accounts import services
 
     password = read_secret_file(args.password_file) if args.password_file else None
-    user, generated = services.create_user(args.name, args.role, password=password,
-                                           email=args.email, actor="cli")
+    user, generated = services.create_user(
+        args.name, args.role, password=password, email=args.email, actor="cli"
+    )
     print(_("created user %(name)s (%(role)s)") % {"name": user.username, "role": user.role})
     if password is None:
-        print(_("one-time password (shown once, must be changed at first sign-in): %(pw)s")
-              % {"pw": generated})
+        print(
+            _("one-time password (shown once, must be changed at first sign-in): %(pw)s")
+            % {"pw": generated}
+        )
     return 0
 
 
@@ -48,12 +63,30 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     users = list(User.objects.order_by("username"))
     if args.json:
-        print_json([{"username": u.username, "role": u.role, "email": u.email,
-                     "active": u.is_active, "must_change_password": u.must_change_password,
-                     "last_login": u.last_login.isoformat() if u.last_login else None}
-                    for u in users])
+        print_json(
+            [
+                {
+                    "username": u.username,
+                    "role": u.role,
+                    "email": u.email,
+                    "active": u.is_active,
+                    "must_change_password": u.must_change_password,
+                    "last_login": u.last_login.isoformat() if u.last_login else None,
+                }
+                for u in users
+            ]
+        )
         return 0
-    print_table([_("user name"), _("role"), _("e-mail"), _("status")],
-                [[u.username, u.role_label, u.email or "-",
-                  _("active") if u.is_active else _("disabled")] for u in users])
+    print_table(
+        [_("user name"), _("role"), _("e-mail"), _("status")],
+        [
+            [
+                u.username,
+                u.role_label,
+                u.email or "-",
+                _("active") if u.is_active else _("disabled"),
+            ]
+            for u in users
+        ],
+    )
     return 0

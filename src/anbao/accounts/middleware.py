@@ -28,8 +28,12 @@ class SessionIdleTimeoutMiddleware:
             if last is not None and now - int(last) > settings.ANBAO_SESSION_IDLE_SECONDS:
                 from anbao.audit.services import record
 
-                record("auth.session_timeout", request=request, object_type="user",
-                       object_id=request.user.get_username())
+                record(
+                    "auth.session_timeout",
+                    request=request,
+                    object_type="user",
+                    object_id=request.user.get_username(),
+                )
                 logout(request)
             else:
                 request.session[LAST_SEEN_KEY] = now
@@ -52,8 +56,12 @@ class PasswordChangeRequiredMiddleware:
             if password_change_due(user) and not self._allowed(request.path):
                 if request.path.startswith("/api/"):
                     return JsonResponse(
-                        {"error": {"code": "password_change_required",
-                                   "message": "The password must be changed first."}},
+                        {
+                            "error": {
+                                "code": "password_change_required",
+                                "message": "The password must be changed first.",
+                            }
+                        },
                         status=403,
                     )
                 return redirect("accounts:password_change")

@@ -36,9 +36,12 @@ def generate_password(length: int = 16) -> str:
     alphabet = string.ascii_letters + string.digits + "!@#%^*-_=+"
     while True:
         candidate = "".join(secrets.choice(alphabet) for _ in range(length))
-        if (any(c.islower() for c in candidate) and any(c.isupper() for c in candidate)
-                and any(c.isdigit() for c in candidate)
-                and any(not c.isalnum() for c in candidate)):
+        if (
+            any(c.islower() for c in candidate)
+            and any(c.isupper() for c in candidate)
+            and any(c.isdigit() for c in candidate)
+            and any(not c.isalnum() for c in candidate)
+        ):
             return candidate
 
 
@@ -98,8 +101,14 @@ def create_user(
             must_change_password=must_change_password,
             password_changed_at=timezone.now(),
         )
-        record("user.create", actor=actor, request=request, object_type="user",
-               object_id=username, details={"role": parsed_role.value})
+        record(
+            "user.create",
+            actor=actor,
+            request=request,
+            object_type="user",
+            object_id=username,
+            details={"role": parsed_role.value},
+        )
     return user, password
 
 
@@ -111,20 +120,32 @@ def change_role(user: User, role: str, *, actor: Any = None, request: Any = None
     with transaction.atomic():
         user.role = new_role.value
         user.save(update_fields=["role"])
-        record("user.role_change", actor=actor, request=request, object_type="user",
-               object_id=user.username, details={"from": old, "to": new_role.value})
+        record(
+            "user.role_change",
+            actor=actor,
+            request=request,
+            object_type="user",
+            object_id=user.username,
+            details={"from": old, "to": new_role.value},
+        )
 
 
 def set_active(user: User, active: bool, *, actor: Any = None, request: Any = None) -> None:
     with transaction.atomic():
         user.is_active = active
         user.save(update_fields=["is_active"])
-        record("user.enable" if active else "user.disable", actor=actor, request=request,
-               object_type="user", object_id=user.username)
+        record(
+            "user.enable" if active else "user.disable",
+            actor=actor,
+            request=request,
+            object_type="user",
+            object_id=user.username,
+        )
 
 
-def change_password(user: User, new_password: str, *, request: Any = None,
-                    actor: Any = None) -> None:
+def change_password(
+    user: User, new_password: str, *, request: Any = None, actor: Any = None
+) -> None:
     """Set a new password after the policy and history checks; the old hash joins the history."""
     _check_password(new_password, user)
     with transaction.atomic():
@@ -138,8 +159,13 @@ def change_password(user: User, new_password: str, *, request: Any = None,
         user.must_change_password = False
         user.password_changed_at = timezone.now()
         user.save(update_fields=["password", "must_change_password", "password_changed_at"])
-        record("user.password_change", actor=actor or user, request=request,
-               object_type="user", object_id=user.username)
+        record(
+            "user.password_change",
+            actor=actor or user,
+            request=request,
+            object_type="user",
+            object_id=user.username,
+        )
 
 
 def reset_password(user: User, *, actor: Any = None, request: Any = None) -> str:
@@ -152,6 +178,11 @@ def reset_password(user: User, *, actor: Any = None, request: Any = None) -> str
         user.must_change_password = True
         user.password_changed_at = timezone.now()
         user.save(update_fields=["password", "must_change_password", "password_changed_at"])
-        record("user.password_reset", actor=actor, request=request, object_type="user",
-               object_id=user.username)
+        record(
+            "user.password_reset",
+            actor=actor,
+            request=request,
+            object_type="user",
+            object_id=user.username,
+        )
     return password

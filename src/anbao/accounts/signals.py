@@ -13,27 +13,52 @@ from anbao.audit.services import FAILURE, SUCCESS, record
 
 @receiver(user_logged_in, dispatch_uid="anbao_audit_login")
 def audit_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    record("auth.login", actor=user, request=request, object_type="user",
-           object_id=user.get_username(), outcome=SUCCESS)
+    record(
+        "auth.login",
+        actor=user,
+        request=request,
+        object_type="user",
+        object_id=user.get_username(),
+        outcome=SUCCESS,
+    )
 
 
 @receiver(user_logged_out, dispatch_uid="anbao_audit_logout")
 def audit_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if user is not None:
-        record("auth.logout", actor=user, request=request, object_type="user",
-               object_id=user.get_username())
+        record(
+            "auth.logout",
+            actor=user,
+            request=request,
+            object_type="user",
+            object_id=user.get_username(),
+        )
 
 
 @receiver(user_login_failed, dispatch_uid="anbao_audit_login_failed")
-def audit_login_failed(sender: Any, credentials: dict[str, Any], request: Any = None,
-                       **kwargs: Any) -> None:
+def audit_login_failed(
+    sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
+) -> None:
     username = str(credentials.get("username", ""))[:150]
-    record("auth.login_failed", actor=username, request=request, object_type="user",
-           object_id=username, outcome=FAILURE, details={"reason": "invalid_credentials"})
+    record(
+        "auth.login_failed",
+        actor=username,
+        request=request,
+        object_type="user",
+        object_id=username,
+        outcome=FAILURE,
+        details={"reason": "invalid_credentials"},
+    )
 
 
 @receiver(user_locked_out, dispatch_uid="anbao_audit_lockout")
-def audit_lockout(sender: Any, request: Any, username: str, ip_address: str,
-                  **kwargs: Any) -> None:
-    record("auth.lockout", actor=username, request=request, source_ip=ip_address or "",
-           object_type="user", object_id=username, outcome=FAILURE)
+def audit_lockout(sender: Any, request: Any, username: str, ip_address: str, **kwargs: Any) -> None:
+    record(
+        "auth.lockout",
+        actor=username,
+        request=request,
+        source_ip=ip_address or "",
+        object_type="user",
+        object_id=username,
+        outcome=FAILURE,
+    )

@@ -10,8 +10,11 @@ urlpatterns = [
     path("users/", admin_views.user_list, name="user_list"),
     path("users/new/", admin_views.user_create, name="user_create"),
     path("users/<int:pk>/", admin_views.user_edit, name="user_edit"),
-    path("users/<int:pk>/reset-password/", admin_views.user_reset_password,
-         name="user_reset_password"),
+    path(
+        "users/<int:pk>/reset-password/",
+        admin_views.user_reset_password,
+        name="user_reset_password",
+    ),
     path("lockouts/", admin_views.lockouts, name="lockouts"),
     path("lockouts/unlock/", admin_views.unlock, name="unlock"),
 ]

@@ -25,22 +25,32 @@ def lockout_response(request: Any, credentials: Any = None, *args: Any, **kwargs
     if request.path.startswith("/api/"):
         return JsonResponse({"error": {"code": "account_locked", "message": message}}, status=423)
     form = auth_views.AuthenticationForm(request)
-    return render(request, "accounts/login.html", {"form": form, "locked_message": message},
-                  status=423)
+    return render(
+        request, "accounts/login.html", {"form": form, "locked_message": message}, status=423
+    )
 
 
-login = public(auth_views.LoginView.as_view(
-    template_name="accounts/login.html", redirect_authenticated_user=True))
+login = public(
+    auth_views.LoginView.as_view(
+        template_name="accounts/login.html", redirect_authenticated_user=True
+    )
+)
 logout = public(auth_views.LogoutView.as_view())
 
 
 class PasswordChangeForm(forms.Form):
-    old_password = forms.CharField(label=gettext_lazy("Current password"),
-                                   widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
-    new_password = forms.CharField(label=gettext_lazy("New password"),
-                                   widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-    new_password2 = forms.CharField(label=gettext_lazy("New password again"),
-                                    widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    old_password = forms.CharField(
+        label=gettext_lazy("Current password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new_password = forms.CharField(
+        label=gettext_lazy("New password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password2 = forms.CharField(
+        label=gettext_lazy("New password again"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
     def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -60,8 +70,9 @@ def password_change(request: Any) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.change_password(request.user, form.cleaned_data["new_password"],
-                                     request=request)
+            services.change_password(
+                request.user, form.cleaned_data["new_password"], request=request
+            )
         except errors.ValidationError as exc:
             form.add_error("new_password", exc.message)
         else:

@@ -19,8 +19,19 @@ from anbao.audit.models import AuditRecord
 class AuditRecordSerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditRecord
-        fields = ["seq", "timestamp", "actor", "source_ip", "action", "object_type",
-                  "object_id", "outcome", "details", "prev_hash", "hash"]
+        fields = [
+            "seq",
+            "timestamp",
+            "actor",
+            "source_ip",
+            "action",
+            "object_type",
+            "object_id",
+            "outcome",
+            "details",
+            "prev_hash",
+            "hash",
+        ]
 
 
 class AuditRecordList(generics.ListAPIView):
@@ -31,9 +42,12 @@ class AuditRecordList(generics.ListAPIView):
     def get_queryset(self) -> Any:
         params = self.request.query_params
         return services.search(
-            actor=params.get("actor", ""), action=params.get("action", ""),
-            outcome=params.get("outcome", ""), since=params.get("since", ""),
-            until=params.get("until", ""), text=params.get("text", ""),
+            actor=params.get("actor", ""),
+            action=params.get("action", ""),
+            outcome=params.get("outcome", ""),
+            since=params.get("since", ""),
+            until=params.get("until", ""),
+            text=params.get("text", ""),
         )
 
 
@@ -41,15 +55,30 @@ class AuditChainVerify(APIView):
     permission_classes = [HasCapability]
     read_capability = Capability.AUDIT_VIEW
 
-    @extend_schema(responses=inline_serializer("AuditVerify", {
-        "intact": serializers.BooleanField(), "checked": serializers.IntegerField(),
-        "broken_at": serializers.IntegerField(allow_null=True),
-        "reason": serializers.CharField(allow_null=True)}))
+    @extend_schema(
+        responses=inline_serializer(
+            "AuditVerify",
+            {
+                "intact": serializers.BooleanField(),
+                "checked": serializers.IntegerField(),
+                "broken_at": serializers.IntegerField(allow_null=True),
+                "reason": serializers.CharField(allow_null=True),
+            },
+        )
+    )
     def get(self, request: Request) -> Response:
         checked, broken = services.verify()
-        services.record("audit.verify", request=request,
-                        outcome=services.SUCCESS if broken is None else services.FAILURE,
-                        details={"checked": checked})
-        return Response({"intact": broken is None, "checked": checked,
-                         "broken_at": broken.seq if broken else None,
-                         "reason": broken.reason if broken else None})
+        services.record(
+            "audit.verify",
+            request=request,
+            outcome=services.SUCCESS if broken is None else services.FAILURE,
+            details={"checked": checked},
+        )
+        return Response(
+            {
+                "intact": broken is None,
+                "checked": checked,
+                "broken_at": broken.seq if broken else None,
+                "reason": broken.reason if broken else None,
+            }
+        )

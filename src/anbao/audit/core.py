@@ -30,7 +30,8 @@ CHAINED_FIELDS = (
 def sm3_hex(data: bytes) -> str:
     digest = hashes.Hash(hashes.SM3())
     digest.update(data)
-    return digest.finalize().hex()
+    result: bytes = digest.finalize()
+    return result.hex()
 
 
 def canonical_json(record: Mapping[str, Any]) -> bytes:

@@ -124,8 +124,19 @@ def search(
     return qs.order_by("-seq")
 
 
-CSV_COLUMNS = ["seq", "timestamp", "actor", "source_ip", "action", "object_type", "object_id",
-               "outcome", "details", "prev_hash", "hash"]
+CSV_COLUMNS = [
+    "seq",
+    "timestamp",
+    "actor",
+    "source_ip",
+    "action",
+    "object_type",
+    "object_id",
+    "outcome",
+    "details",
+    "prev_hash",
+    "hash",
+]
 
 
 def export_csv(records: Any) -> str:
@@ -149,7 +160,7 @@ def purge_expired(now: datetime | None = None) -> int:
     days = max(settings.ANBAO_AUDIT_RETENTION_DAYS, 180)
     cutoff = ((now or datetime.now(UTC)) - timedelta(days=days)).isoformat().replace("+00:00", "Z")
     with transaction.atomic():
-        head = AuditHead.objects.select_for_update().get_or_create(pk=1)[0]
+        AuditHead.objects.select_for_update().get_or_create(pk=1)
         last = AuditRecord.objects.filter(timestamp__lt=cutoff).order_by("-seq").first()
         if last is None:
             return 0

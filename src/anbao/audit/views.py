@@ -16,18 +16,24 @@ from anbao.accounts.core import Capability
 from anbao.audit import services
 from anbao.audit.models import AuditRecord
 
-OUTCOMES = [("", _("any")), (services.SUCCESS, _("success")), (services.FAILURE, _("failure")),
-            (services.DENIED, _("denied"))]
+OUTCOMES = [
+    ("", _("any")),
+    (services.SUCCESS, _("success")),
+    (services.FAILURE, _("failure")),
+    (services.DENIED, _("denied")),
+]
 
 
 class SearchForm(forms.Form):
     actor = forms.CharField(label=_("Actor"), required=False, max_length=150)
     action = forms.CharField(label=_("Event"), required=False, max_length=64)
     outcome = forms.ChoiceField(label=_("Outcome"), required=False, choices=OUTCOMES)
-    since = forms.DateField(label=_("From"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("Until"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     text = forms.CharField(label=_("Object contains"), required=False, max_length=100)
 
     def filters(self) -> dict[str, str]:
@@ -57,8 +63,9 @@ def record_list(request: Any) -> HttpResponse:
     page = Paginator(records, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "audit/list.html",
-                  {"form": form, "page": page, "query": query.urlencode()})
+    return render(
+        request, "audit/list.html", {"form": form, "page": page, "query": query.urlencode()}
+    )
 
 
 @requires(Capability.AUDIT_VIEW)
@@ -70,9 +77,12 @@ def record_detail(request: Any, seq: int) -> HttpResponse:
 @requires(Capability.AUDIT_VIEW)
 def chain_status(request: Any) -> HttpResponse:
     checked, broken = services.verify()
-    services.record("audit.verify", request=request,
-                    outcome=services.SUCCESS if broken is None else services.FAILURE,
-                    details={"checked": checked, "break": broken.describe() if broken else ""})
+    services.record(
+        "audit.verify",
+        request=request,
+        outcome=services.SUCCESS if broken is None else services.FAILURE,
+        details={"checked": checked, "break": broken.describe() if broken else ""},
+    )
     return render(request, "audit/verify.html", {"checked": checked, "broken": broken})
 
 
@@ -80,8 +90,12 @@ def chain_status(request: Any) -> HttpResponse:
 def export_csv(request: Any) -> HttpResponse:
     form, records = _search(request)
     body = services.export_csv(records.iterator(chunk_size=2000))
-    services.record("audit.export", request=request, object_type="audit",
-                    details={"filters": request.GET.dict()})
+    services.record(
+        "audit.export",
+        request=request,
+        object_type="audit",
+        details={"filters": request.GET.dict()},
+    )
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
     response = HttpResponse("\ufeff" + body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="anbao-audit-{stamp}.csv"'

@@ -15,26 +15,39 @@ from anbao.errors import ConfigurationError
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     init = subparsers.add_parser(
-        "init", help=_("create the data dir, migrate, load the sample, create the first administrator"),
-        description=_("Safe to run again: existing data is kept and nothing is duplicated."))
-    init.add_argument("--admin-user", metavar="NAME", default="admin",
-                      help=_("user name of the first system administrator (default: admin)"))
-    init.add_argument("--admin-password-file", metavar="FILE",
-                      help=_("read the administrator's initial password from FILE"))
-    init.add_argument("--no-sample", action="store_true",
-                      help=_("do not load the sample engagement"))
+        "init",
+        help=_("create the data dir, migrate, load the sample, create the first administrator"),
+        description=_("Safe to run again: existing data is kept and nothing is duplicated."),
+    )
+    init.add_argument(
+        "--admin-user",
+        metavar="NAME",
+        default="admin",
+        help=_("user name of the first system administrator (default: admin)"),
+    )
+    init.add_argument(
+        "--admin-password-file",
+        metavar="FILE",
+        help=_("read the administrator's initial password from FILE"),
+    )
+    init.add_argument(
+        "--no-sample", action="store_true", help=_("do not load the sample engagement")
+    )
     init.set_defaults(func=cmd_init)
 
     serve = subparsers.add_parser("serve", help=_("serve the web UI and API with gunicorn"))
     serve.add_argument("--host", default="127.0.0.1", help=_("address to bind (default 127.0.0.1)"))
     serve.add_argument("--port", type=_port, default=8000, help=_("port (default 8000)"))
-    serve.add_argument("--workers", type=_positive, default=2,
-                       help=_("worker processes (default 2)"))
+    serve.add_argument(
+        "--workers", type=_positive, default=2, help=_("worker processes (default 2)")
+    )
     serve.set_defaults(func=cmd_serve)
 
     check = subparsers.add_parser(
-        "check", help=_("check configuration, database, broker and data dir permissions"),
-        description=_("Exit 0 when everything is in order, 1 otherwise."))
+        "check",
+        help=_("check configuration, database, broker and data dir permissions"),
+        description=_("Exit 0 when everything is in order, 1 otherwise."),
+    )
     check.add_argument("--json", action="store_true", help=_("print JSON"))
     check.set_defaults(func=cmd_check)
 
@@ -80,8 +93,10 @@ def cmd_init(args: argparse.Namespace) -> int:
     call_command("migrate", interactive=False, verbosity=0)
     print(_("database ready: %(db)s") % {"db": _describe_db()})
     if created_key:
-        print(_("secret key created: %(path)s (mode 0600)")
-              % {"path": data_dir / conf.SECRET_KEY_FILE})
+        print(
+            _("secret key created: %(path)s (mode 0600)")
+            % {"path": data_dir / conf.SECRET_KEY_FILE}
+        )
 
     if not args.no_sample:
         from anbao.engagement.services import load_sample
@@ -92,12 +107,14 @@ def cmd_init(args: argparse.Namespace) -> int:
     if User.objects.filter(role=Role.SYSTEM_ADMIN.value).exists():
         print(_("a system administrator exists already; no account created"))
     else:
-        user, pw = accounts.create_user(args.admin_user, Role.SYSTEM_ADMIN.value,
-                                        password=password, actor="init")
+        user, pw = accounts.create_user(
+            args.admin_user, Role.SYSTEM_ADMIN.value, password=password, actor="init"
+        )
         print(_("created the first system administrator: %(name)s") % {"name": user.username})
         if password is None:
-            print(_("one-time password (shown once, change it at first sign-in): %(pw)s")
-                  % {"pw": pw})
+            print(
+                _("one-time password (shown once, change it at first sign-in): %(pw)s") % {"pw": pw}
+            )
     record("system.init", actor="init", details={"sample": not args.no_sample})
     return 0
 
@@ -124,14 +141,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from django.conf import settings
 
     if not settings.SECRET_KEY_IS_STORED:
-        raise ConfigurationError(_("no secret key in %(dir)s: run `anbao init` first")
-                                 % {"dir": settings.DATA_DIR})
+        raise ConfigurationError(
+            _("no secret key in %(dir)s: run `anbao init` first") % {"dir": settings.DATA_DIR}
+        )
     if _pending_migrations():
         raise ConfigurationError(_("the database is not migrated: run `anbao init` first"))
     from anbao.web.server import serve
 
-    print(_("anbao serving on http://%(host)s:%(port)d/ (Ctrl-C stops)")
-          % {"host": args.host, "port": args.port}, flush=True)
+    print(
+        _("anbao serving on http://%(host)s:%(port)d/ (Ctrl-C stops)")
+        % {"host": args.host, "port": args.port},
+        flush=True,
+    )
     serve(args.host, args.port, args.workers)
     return 0
 
@@ -152,5 +173,3 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def file_mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
-
-

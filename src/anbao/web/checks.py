@@ -26,18 +26,32 @@ def check_data_dir() -> list[CheckResult]:
     data_dir = Path(settings.DATA_DIR)
     out = []
     if not data_dir.is_dir():
-        return [CheckResult(_("data dir"), False,
-                            _("%(dir)s does not exist: run `anbao init`") % {"dir": data_dir})]
+        return [
+            CheckResult(
+                _("data dir"),
+                False,
+                _("%(dir)s does not exist: run `anbao init`") % {"dir": data_dir},
+            )
+        ]
     mode = _mode(data_dir)
-    out.append(CheckResult(_("data dir"), mode & 0o077 == 0,
-                           _("%(dir)s mode %(mode)s (must not be readable by others)")
-                           % {"dir": data_dir, "mode": oct(mode)}))
+    out.append(
+        CheckResult(
+            _("data dir"),
+            mode & 0o077 == 0,
+            _("%(dir)s mode %(mode)s (must not be readable by others)")
+            % {"dir": data_dir, "mode": oct(mode)},
+        )
+    )
     key = data_dir / "secret_key"
     if key.exists():
         kmode = _mode(key)
-        out.append(CheckResult(_("secret key"), kmode == 0o600,
-                               _("%(path)s mode %(mode)s (must be 0600)")
-                               % {"path": key, "mode": oct(kmode)}))
+        out.append(
+            CheckResult(
+                _("secret key"),
+                kmode == 0o600,
+                _("%(path)s mode %(mode)s (must be 0600)") % {"path": key, "mode": oct(kmode)},
+            )
+        )
     else:
         out.append(CheckResult(_("secret key"), False, _("missing: run `anbao init`")))
     return out
@@ -55,8 +69,11 @@ def check_database() -> CheckResult:
     except Exception as exc:  # noqa: BLE001 - any driver error means the check fails
         return CheckResult(_("database"), False, f"{type(exc).__name__}: {exc}".strip())
     if pending:
-        return CheckResult(_("database"), False,
-                           _("%(n)d migrations not applied: run `anbao init`") % {"n": len(pending)})
+        return CheckResult(
+            _("database"),
+            False,
+            _("%(n)d migrations not applied: run `anbao init`") % {"n": len(pending)},
+        )
     return CheckResult(_("database"), True, _describe_db())
 
 
@@ -86,11 +103,17 @@ def _redact(url: str) -> str:
 
 def check_tools() -> list[CheckResult]:
     out = []
-    for program, purpose in (("soffice", _("PDF reports")), ("openssl", _("interoperability checks"))):
+    for program, purpose in (
+        ("soffice", _("PDF reports")),
+        ("openssl", _("interoperability checks")),
+    ):
         path = shutil.which(program)
         # Missing tools limit features but do not stop the service: reported, not failed.
-        out.append(CheckResult(f"{program}", True,
-                               path or _("not installed: %(p)s unavailable") % {"p": purpose}))
+        out.append(
+            CheckResult(
+                f"{program}", True, path or _("not installed: %(p)s unavailable") % {"p": purpose}
+            )
+        )
     return out
 
 
@@ -102,9 +125,14 @@ def check_crypto() -> CheckResult:
 
 
 def run_checks() -> list[CheckResult]:
-    results = [CheckResult(_("configuration"), True,
-                           _("language %(lang)s, data dir %(dir)s")
-                           % {"lang": settings.LANGUAGE_CODE, "dir": settings.DATA_DIR})]
+    results = [
+        CheckResult(
+            _("configuration"),
+            True,
+            _("language %(lang)s, data dir %(dir)s")
+            % {"lang": settings.LANGUAGE_CODE, "dir": settings.DATA_DIR},
+        )
+    ]
     results += check_data_dir()
     results.append(check_database())
     results.append(check_broker())

@@ -44,18 +44,20 @@ def _pre_fork(server: Any, worker: Any) -> None:
 
 def serve(host: str, port: int, workers: int) -> None:
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-    AnbaoServer({
-        "bind": bind,
-        "workers": workers,
-        "worker_class": "gthread",
-        "threads": 4,
-        "timeout": 120,
-        "graceful_timeout": 20,
-        "accesslog": "-",
-        "errorlog": "-",
-        "loglevel": "info",
-        "when_ready": _when_ready,
-        "pre_fork": _pre_fork,
-        "proc_name": "anbao",
-        "limit_request_line": 8190,
-    }).run()
+    AnbaoServer(
+        {
+            "bind": bind,
+            "workers": workers,
+            "worker_class": "gthread",
+            "threads": 4,
+            "timeout": 120,
+            "graceful_timeout": 20,
+            "accesslog": "-",
+            "errorlog": "-",
+            "loglevel": "info",
+            "when_ready": _when_ready,
+            "pre_fork": _pre_fork,
+            "proc_name": "anbao",
+            "limit_request_line": 8190,
+        }
+    ).run()

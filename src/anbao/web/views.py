@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from anbao.accounts.access import ACCESS_ATTR, PUBLIC, public
 from anbao.accounts.core import Capability
 
+
 @login_required
 def home(request: Any) -> HttpResponse:
     """Send each role to the page it works from."""
@@ -20,8 +21,10 @@ def home(request: Any) -> HttpResponse:
         return redirect("engagement:dashboard")
     return render(request, "web/home.html")
 
+
 # Every signed-in person may open the home page.
 setattr(home, ACCESS_ATTR, Capability.PROFILE_OWN)
+
 
 @public
 def healthz(request: Any) -> JsonResponse:
@@ -31,5 +34,6 @@ def healthz(request: Any) -> JsonResponse:
         return JsonResponse({"status": "ok", "database": "ok"})
     except Exception as exc:  # noqa: BLE001 - any database failure means unhealthy
         return JsonResponse({"status": "error", "database": type(exc).__name__}, status=503)
+
 
 assert getattr(healthz, ACCESS_ATTR) == PUBLIC

@@ -22,13 +22,16 @@ def test_create_user_audits_and_forces_a_change():
     assert AuditRecord.objects.filter(action="user.create", object_id="doctor.li").exists()
 
 
-@pytest.mark.parametrize(("name", "role", "password", "error"), [
-    ("bad name", "engineer", None, errors.ValidationError),
-    ("x" * 151, "engineer", None, errors.ValidationError),
-    ("ok", "root", None, errors.ValidationError),
-    ("ok", "engineer", "short1A", errors.ValidationError),
-    ("ok", "engineer", "alllowercase", errors.ValidationError),
-])
+@pytest.mark.parametrize(
+    ("name", "role", "password", "error"),
+    [
+        ("bad name", "engineer", None, errors.ValidationError),
+        ("x" * 151, "engineer", None, errors.ValidationError),
+        ("ok", "root", None, errors.ValidationError),
+        ("ok", "engineer", "short1A", errors.ValidationError),
+        ("ok", "engineer", "alllowercase", errors.ValidationError),
+    ],
+)
 def test_create_user_refuses_bad_input(name, role, password, error):
     with pytest.raises(error):
         services.create_user(name, role, password=password)
@@ -55,8 +58,9 @@ def test_password_history_refuses_the_last_five():
 
 def test_expired_password_must_be_changed(settings, make_user, client):
     settings.ANBAO_PASSWORD_MAX_AGE_DAYS = 90
-    user = make_user("old", "engineer",
-                     password_changed_at=timezone.now() - timezone.timedelta(days=91))
+    user = make_user(
+        "old", "engineer", password_changed_at=timezone.now() - timezone.timedelta(days=91)
+    )
     assert services.password_change_due(user)
     client.force_login(user)
     assert client.get("/").url == "/accounts/password/"
@@ -68,12 +72,15 @@ def test_first_login_goes_to_the_password_page_and_then_home(client):
     resp = client.post("/accounts/login/", {"username": "first", "password": password})
     assert resp.status_code == 302
     assert client.get("/").url == "/accounts/password/"
-    bad = client.post("/accounts/password/", {"old_password": password, "new_password": "weak",
-                                              "new_password2": "weak"})
+    bad = client.post(
+        "/accounts/password/",
+        {"old_password": password, "new_password": "weak", "new_password2": "weak"},
+    )
     assert bad.status_code == 200 and "errorlist" in bad.content.decode()
-    ok = client.post("/accounts/password/", {"old_password": password,
-                                             "new_password": "New-Secret9",
-                                             "new_password2": "New-Secret9"})
+    ok = client.post(
+        "/accounts/password/",
+        {"old_password": password, "new_password": "New-Secret9", "new_password2": "New-Secret9"},
+    )
     assert ok.status_code == 302
     assert client.get("/").status_code == 200
 
@@ -115,8 +122,10 @@ def test_idle_session_is_signed_out(settings, client, make_user):
 
 def test_system_admin_creates_a_user_in_the_ui(client_as):
     client = client_as("system_admin")
-    resp = client.post("/accounts/users/new/", {"username": "new.eng", "role": "engineer",
-                                                "email": "", "full_name": "张工"})
+    resp = client.post(
+        "/accounts/users/new/",
+        {"username": "new.eng", "role": "engineer", "email": "", "full_name": "张工"},
+    )
     assert resp.status_code == 200 and "new.eng" in resp.content.decode()
     assert User.objects.get(username="new.eng").role == "engineer"
     again = client.post("/accounts/users/new/", {"username": "new.eng", "role": "engineer"})
@@ -126,8 +135,9 @@ def test_system_admin_creates_a_user_in_the_ui(client_as):
 def test_system_admin_cannot_change_own_role(client_as):
     client = client_as("system_admin")
     me = client.user
-    resp = client.patch(f"/api/users/{me.pk}/", {"role": "audit_admin"},
-                        content_type="application/json")
+    resp = client.patch(
+        f"/api/users/{me.pk}/", {"role": "audit_admin"}, content_type="application/json"
+    )
     assert resp.status_code == 403
     me.refresh_from_db()
     assert me.role == "system_admin"
@@ -135,14 +145,21 @@ def test_system_admin_cannot_change_own_role(client_as):
 
 def test_api_user_create_and_bad_input(client_as):
     client = client_as("system_admin")
-    ok = client.post("/api/users/", {"username": "api.user", "role": "client_officer"},
-                     content_type="application/json")
+    ok = client.post(
+        "/api/users/",
+        {"username": "api.user", "role": "client_officer"},
+        content_type="application/json",
+    )
     assert ok.status_code == 201 and ok.json()["one_time_password"]
-    dup = client.post("/api/users/", {"username": "api.user", "role": "client_officer"},
-                      content_type="application/json")
+    dup = client.post(
+        "/api/users/",
+        {"username": "api.user", "role": "client_officer"},
+        content_type="application/json",
+    )
     assert dup.status_code == 409 and dup.json()["error"]["code"] == "conflict"
-    bad = client.post("/api/users/", {"username": "x", "role": "god"},
-                      content_type="application/json")
+    bad = client.post(
+        "/api/users/", {"username": "x", "role": "god"}, content_type="application/json"
+    )
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid"
     assert "role" in bad.json()["error"]["message"]
     junk = client.post("/api/users/", "{not json", content_type="application/json")

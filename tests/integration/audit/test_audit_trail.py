@@ -39,8 +39,13 @@ def restore_triggers():
 @pytest.fixture
 def chain():
     for i in range(5):
-        services.record("test.event", actor="alice", object_type="thing", object_id=i,
-                        details={"i": i, "说明": "测试"})
+        services.record(
+            "test.event",
+            actor="alice",
+            object_type="thing",
+            object_id=i,
+            details={"i": i, "说明": "测试"},
+        )
     yield
     drop_triggers()
     with connection.cursor() as cur:
@@ -114,8 +119,10 @@ def test_broken_chain_message_names_the_record(chain, capsys):
 
 
 def test_database_refuses_update_and_early_delete(chain):
-    for sql in (f"UPDATE {TABLE} SET actor = 'x' WHERE seq = 1",
-                f"DELETE FROM {TABLE} WHERE seq = 1"):
+    for sql in (
+        f"UPDATE {TABLE} SET actor = 'x' WHERE seq = 1",
+        f"DELETE FROM {TABLE} WHERE seq = 1",
+    ):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cur:
             cur.execute(sql)
     assert AuditRecord.objects.get(seq=1).actor == "alice"

@@ -18,8 +18,9 @@ def run(data_dir: Path, *args: str, stdin: str | None = None, env_extra=None):
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL"}}
     env.update({"ANBAO_DATA_DIR": str(data_dir), "ANBAO_LANGUAGE": "zh-hans"})
     env.update(env_extra or {})
-    return subprocess.run([ANBAO, *args], capture_output=True, text=True, env=env,
-                          input=stdin, timeout=120)
+    return subprocess.run(
+        [ANBAO, *args], capture_output=True, text=True, env=env, input=stdin, timeout=120
+    )
 
 
 @pytest.fixture(scope="module")
@@ -74,26 +75,40 @@ def test_user_add_with_password_file_and_list(instance, tmp_path):
     data_dir, _ = instance
     pw = tmp_path / "pw"
     pw.write_text("Quarter-Moon7\n", encoding="utf-8")
-    added = run(data_dir, "user", "add", "officer", "--role", "client_officer",
-                "--password-file", str(pw), "--email", "officer@example.cn")
+    added = run(
+        data_dir,
+        "user",
+        "add",
+        "officer",
+        "--role",
+        "client_officer",
+        "--password-file",
+        str(pw),
+        "--email",
+        "officer@example.cn",
+    )
     assert added.returncode == 0, added.stderr
     assert "Quarter-Moon7" not in added.stdout
     listed = json.loads(run(data_dir, "user", "list", "--json").stdout)
-    assert {"username": "officer", "role": "client_officer"}.items() <= listed[-1].items() or \
-        any(u["username"] == "officer" for u in listed)
+    assert {"username": "officer", "role": "client_officer"}.items() <= listed[-1].items() or any(
+        u["username"] == "officer" for u in listed
+    )
 
 
-@pytest.mark.parametrize("args", [
-    ["user", "add", "x", "--role", "root"],
-    ["user", "add", "bad name", "--role", "engineer"],
-    ["user", "add", "weak", "--role", "engineer", "--password-file", "/nonexistent"],
-    ["user", "add", "admin", "--role", "engineer"],
-    ["serve", "--port", "70000"],
-    ["serve", "--workers", "0"],
-    ["init", "--admin-password-file", "/nonexistent"],
-    ["report"],
-    ["no-such-command"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["user", "add", "x", "--role", "root"],
+        ["user", "add", "bad name", "--role", "engineer"],
+        ["user", "add", "weak", "--role", "engineer", "--password-file", "/nonexistent"],
+        ["user", "add", "admin", "--role", "engineer"],
+        ["serve", "--port", "70000"],
+        ["serve", "--workers", "0"],
+        ["init", "--admin-password-file", "/nonexistent"],
+        ["report"],
+        ["no-such-command"],
+    ],
+)
 def test_bad_usage_is_exit_2_with_one_line(instance, args):
     data_dir, _ = instance
     result = run(data_dir, *args)
@@ -106,8 +121,9 @@ def test_weak_password_file_is_refused_and_nothing_written(instance, tmp_path):
     data_dir, _ = instance
     pw = tmp_path / "weak"
     pw.write_text("password\n", encoding="utf-8")
-    result = run(data_dir, "user", "add", "weakling", "--role", "engineer",
-                 "--password-file", str(pw))
+    result = run(
+        data_dir, "user", "add", "weakling", "--role", "engineer", "--password-file", str(pw)
+    )
     assert result.returncode == 2
     listed = json.loads(run(data_dir, "user", "list", "--json").stdout)
     assert all(u["username"] != "weakling" for u in listed)

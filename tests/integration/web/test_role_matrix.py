@@ -85,23 +85,32 @@ def parse_roles_doc() -> dict[str, set[str]]:
             continue
         cap = cells[0].strip("`")
         if header and cap in {c.value for c in Capability}:
-            table[cap] = {role for role, mark in zip(header, cells[1:], strict=False) if mark == "✓"}
+            table[cap] = {
+                role for role, mark in zip(header, cells[1:], strict=False) if mark == "✓"
+            }
     return table
 
 
 def test_roles_doc_matches_the_code():
     documented = parse_roles_doc()
-    actual = {cap.value: {r.value for r, caps in ROLE_CAPABILITIES.items() if cap in caps}
-              for cap in Capability}
+    actual = {
+        cap.value: {r.value for r, caps in ROLE_CAPABILITIES.items() if cap in caps}
+        for cap in Capability
+    }
     assert documented == actual
 
 
 def test_three_administrators_do_not_overlap():
-    sa, sec, aud = (ROLE_CAPABILITIES[r] - {Capability.PROFILE_OWN}
-                    for r in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN))
+    sa, sec, aud = (
+        ROLE_CAPABILITIES[r] - {Capability.PROFILE_OWN}
+        for r in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
+    )
     assert not (sa & sec) and not (sa & aud) and not (sec & aud)
     assert ROLE_CAPABILITIES[Role.AUDIT_ADMIN] == {
-        Capability.AUDIT_VIEW, Capability.AUDIT_EXPORT, Capability.PROFILE_OWN}
+        Capability.AUDIT_VIEW,
+        Capability.AUDIT_EXPORT,
+        Capability.PROFILE_OWN,
+    }
     assert all(set(Capability) - caps for caps in ROLE_CAPABILITIES.values())
 
 
@@ -134,14 +143,16 @@ def test_route_against_every_role(route, method, capability, client, make_user):
             assert not _denied(response), f"{method} {url} refused {role} ({capability})"
         else:
             assert response.status_code == 403, (
-                f"{method} {url} let {role} through without {capability}: "
-                f"{response.status_code}")
+                f"{method} {url} let {role} through without {capability}: {response.status_code}"
+            )
         client.logout()
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("route", "method", "capability"),
-                         [c for c in _cases() if c.values[1] == "get" and c.values[2] != PUBLIC])
+@pytest.mark.parametrize(
+    ("route", "method", "capability"),
+    [c for c in _cases() if c.values[1] == "get" and c.values[2] != PUBLIC],
+)
 def test_anonymous_is_sent_to_sign_in(route, method, capability, client):
     url = concrete(route)
     response = client.get(url)

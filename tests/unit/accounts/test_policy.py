@@ -6,15 +6,18 @@ from anbao.accounts import core
 from anbao.accounts.core import Capability, Role
 
 
-@pytest.mark.parametrize(("password", "problems"), [
-    ("Abcdef1!", []),
-    ("abcdefg1", ["too_simple"]),
-    ("abcdEFGH", ["too_simple"]),
-    ("Ab1!", ["too_short"]),
-    ("abc", ["too_short", "too_simple"]),
-    ("密码Abc12345", []),  # CJK letters count as neither case; digits+upper+lower suffice
-    ("abcd1234!", []),
-])
+@pytest.mark.parametrize(
+    ("password", "problems"),
+    [
+        ("Abcdef1!", []),
+        ("abcdefg1", ["too_simple"]),
+        ("abcdEFGH", ["too_simple"]),
+        ("Ab1!", ["too_short"]),
+        ("abc", ["too_short", "too_simple"]),
+        ("密码Abc12345", []),  # CJK letters count as neither case; digits+upper+lower suffice
+        ("abcd1234!", []),
+    ],
+)
 def test_password_problems(password, problems):
     assert core.password_problems(password) == problems
 

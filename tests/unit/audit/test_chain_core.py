@@ -9,8 +9,9 @@ import pytest
 
 from anbao.audit import core
 
-VECTORS = json.loads((Path(__file__).resolve().parents[2] / "vectors" / "sm3_audit.json")
-                     .read_text(encoding="utf-8"))
+VECTORS = json.loads(
+    (Path(__file__).resolve().parents[2] / "vectors" / "sm3_audit.json").read_text(encoding="utf-8")
+)
 
 
 @pytest.mark.parametrize("vector", VECTORS["sm3"], ids=lambda v: v["id"])
@@ -21,9 +22,17 @@ def test_sm3_matches_gbt_32905_examples(vector):
 def build_chain(n: int) -> list[dict]:
     records, prev = [], core.GENESIS_HASH
     for i in range(1, n + 1):
-        rec = {"seq": i, "timestamp": f"2026-01-01T00:00:{i:02d}.000000Z", "actor": "alice",
-               "source_ip": "127.0.0.1", "action": "auth.login", "object_type": "user",
-               "object_id": "alice", "outcome": "success", "details": {"n": i, "名": "张三"}}
+        rec = {
+            "seq": i,
+            "timestamp": f"2026-01-01T00:00:{i:02d}.000000Z",
+            "actor": "alice",
+            "source_ip": "127.0.0.1",
+            "action": "auth.login",
+            "object_type": "user",
+            "object_id": "alice",
+            "outcome": "success",
+            "details": {"n": i, "名": "张三"},
+        }
         rec["prev_hash"] = prev
         rec["hash"] = prev = core.chain_hash(prev, rec)
         records.append(rec)

@@ -26,7 +26,12 @@ def test_postgres_url(tmp_path):
     db = conf.database_config("postgres://anbao:p%40ss@db.internal:5433/anbao", tmp_path)
     assert db["ENGINE"] == "django.db.backends.postgresql"
     assert (db["USER"], db["PASSWORD"], db["HOST"], db["PORT"], db["NAME"]) == (
-        "anbao", "p@ss", "db.internal", "5433", "anbao")
+        "anbao",
+        "p@ss",
+        "db.internal",
+        "5433",
+        "anbao",
+    )
 
 
 def test_dm_url_selects_the_dm_backend(tmp_path):
@@ -40,12 +45,15 @@ def test_unknown_scheme_is_refused(tmp_path):
         conf.database_config("mysql://root@localhost/x", tmp_path)
 
 
-@pytest.mark.parametrize(("env", "message"), [
-    ({"ANBAO_LANGUAGE": "fr"}, "ANBAO_LANGUAGE"),
-    ({"ANBAO_AUDIT_RETENTION_DAYS": "30"}, "at least 180"),
-    ({"ANBAO_AUDIT_RETENTION_DAYS": "many"}, "integer"),
-    ({"ANBAO_SECURE_COOKIES": "maybe"}, "true or false"),
-])
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"ANBAO_LANGUAGE": "fr"}, "ANBAO_LANGUAGE"),
+        ({"ANBAO_AUDIT_RETENTION_DAYS": "30"}, "at least 180"),
+        ({"ANBAO_AUDIT_RETENTION_DAYS": "many"}, "integer"),
+        ({"ANBAO_SECURE_COOKIES": "maybe"}, "true or false"),
+    ],
+)
 def test_bad_values_are_named(env, message):
     with pytest.raises(ConfigurationError, match=message):
         conf.from_environ(env)

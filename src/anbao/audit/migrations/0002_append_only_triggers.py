@@ -16,8 +16,10 @@ SQLITE_FORWARD = [
         WHEN OLD.timestamp > strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-180 days')
         BEGIN SELECT RAISE(ABORT, 'audit records are kept at least 180 days'); END;""",
 ]
-SQLITE_BACKWARD = ["DROP TRIGGER IF EXISTS audit_no_update;",
-                   "DROP TRIGGER IF EXISTS audit_no_early_delete;"]
+SQLITE_BACKWARD = [
+    "DROP TRIGGER IF EXISTS audit_no_update;",
+    "DROP TRIGGER IF EXISTS audit_no_early_delete;",
+]
 
 POSTGRES_FORWARD = [
     """CREATE OR REPLACE FUNCTION audit_append_only() RETURNS trigger AS $$
@@ -34,8 +36,10 @@ POSTGRES_FORWARD = [
     f"""CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON {TABLE}
         FOR EACH ROW EXECUTE FUNCTION audit_append_only();""",
 ]
-POSTGRES_BACKWARD = [f"DROP TRIGGER IF EXISTS audit_append_only ON {TABLE};",
-                     "DROP FUNCTION IF EXISTS audit_append_only();"]
+POSTGRES_BACKWARD = [
+    f"DROP TRIGGER IF EXISTS audit_append_only ON {TABLE};",
+    "DROP FUNCTION IF EXISTS audit_append_only();",
+]
 
 
 def forward(apps, schema_editor):
