@@ -386,3 +386,87 @@ def _reprice(engagement: Engagement) -> None:
     if guarantee is not None:
         guarantee.amount = L.share(engagement.amount, guarantee.percentage)
         guarantee.save(update_fields=["amount"])
+
+
+def save_party(engagement: Engagement, data: dict[str, Any], *, actor: Any = None,
+               request: Any = None) -> Party:
+    """Create or replace the client or provider of ``engagement`` (by ``role``)."""
+    clean = clean_party(data)
+    with transaction.atomic():
+        party, created = Party.objects.update_or_create(
+            engagement=engagement, role=clean.pop("role"), defaults=clean)
+        record("party.create" if created else "party.update", actor=actor, request=request,
+               object_type="party", object_id=party.pk,
+               details={"engagement": engagement.pk, "role": party.role, "name": party.name})
+    return party
+
+
+def save_service_item(engagement: Engagement, data: dict[str, Any], *,
+                      item: ServiceItem | None = None, actor: Any = None,
+                      request: Any = None) -> ServiceItem:
+    """Add a service item (``item`` None) or change one; codes are unique per contract."""
+    number = item.number if item else (engagement.service_items.count() + 1)
+    clean = clean_service_item(data, number)
+    clash = engagement.service_items.filter(code=clean["code"])
+    if item is not None:
+        clash = clash.exclude(pk=item.pk)
+    if clash.exists():
+        raise Conflict(_("A service item with this code exists already."), field="code")
+    with transaction.atomic():
+        if item is None:
+            item = ServiceItem.objects.create(engagement=engagement, **clean)
+        else:
+            for field, value in clean.items():
+                setattr(item, field, value)
+            item.save()
+        record("service_item.save", actor=actor, request=request, object_type="service_item",
+               object_id=item.pk, details={"engagement": engagement.pk, "code": item.code})
+    return item
+
+
+def create_kind(engagement: Engagement, data: dict[str, Any], *, actor: Any = None,
+                request: Any = None) -> DeliverableKind:
+    """Add a deliverable kind and schedule its deliverables over the contract period."""
+    order = engagement.deliverable_kinds.count() + 1
+    clean = clean_kind(data, engagement.start_date, engagement.end_date, order)
+    item = clean.get("service_item")
+    if item is not None and not isinstance(item, str):
+        clean["service_item"] = getattr(item, "code", None)
+    if clean["service_item"] and not engagement.service_items.filter(
+            code=clean["service_item"]).exists():
+        raise P.invalid("service_item", _("unknown service item %(code)s")
+                        % {"code": clean["service_item"]})
+    with transaction.atomic():
+        kind = add_kind(engagement, clean)
+        record("deliverable_kind.create", actor=actor, request=request,
+               object_type="deliverable_kind", object_id=kind.pk,
+               details={"engagement": engagement.pk, "code": kind.code,
+                        "count": kind.required_count})
+    return kind
+
+
+def delete_kind(kind: DeliverableKind, *, actor: Any = None, request: Any = None) -> None:
+    """Remove a kind whose deliverables are all still planned."""
+    if kind.deliverables.exclude(status=Deliverable.Status.PLANNED).exists():
+        raise Conflict(_("%(name)s has deliverables in work and cannot be removed.")
+                       % {"name": kind.name})
+    with transaction.atomic():
+        record("deliverable_kind.delete", actor=actor, request=request,
+               object_type="deliverable_kind", object_id=kind.pk,
+               details={"engagement": kind.engagement_id, "code": kind.code})
+        kind.delete()
+
+
+def delete_engagement(engagement: Engagement, *, actor: Any = None, request: Any = None
+                      ) -> None:
+    """Delete a contract nobody has worked on: no deliverable started, nothing paid."""
+    worked = engagement.deliverables.exclude(status=Deliverable.Status.PLANNED).exists()
+    paid = engagement.payment_milestones.filter(paid_on__isnull=False).exists()
+    logged = engagement.work_log.exists() or engagement.maintenance_records.exists()
+    if worked or paid or logged:
+        raise Conflict(_("This engagement has recorded work or payments and cannot be "
+                         "deleted; set its status to terminated instead."))
+    with transaction.atomic():
+        record("engagement.delete", actor=actor, request=request, object_type="engagement",
+               object_id=engagement.pk, details={"code": engagement.code})
+        engagement.delete()

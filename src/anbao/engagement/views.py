@@ -1,0 +1,268 @@
+"""Pages of the engagement: dashboard, list, detail, the contract's forms, deliverable actions.
+
+Thin: each view parses its form, calls a service, and shows the service's refusal
+(``anbao.errors.Error``) as a form error or a message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from anbao import errors
+from anbao.accounts.access import requires
+from anbao.accounts.core import Capability
+from anbao.engagement import services
+from anbao.engagement.forms import (
+    PARTY_FIELDS,
+    DeliverableKindForm,
+    EngagementForm,
+    GuaranteeForm,
+    MilestoneForm,
+    ServiceItemForm,
+)
+from anbao.engagement.models import (
+    Deliverable,
+    DeliverableKind,
+    Engagement,
+    Guarantee,
+    PaymentMilestone,
+    ServiceItem,
+)
+
+VIEW, EDIT, ACCEPT = (Capability.ENGAGEMENT_VIEW, Capability.ENGAGEMENT_EDIT,
+                      Capability.DELIVERABLE_ACCEPT)
+
+
+def _form_page(request: Any, form: Any, title: str, cancel: str) -> HttpResponse:
+    return render(request, "engagement/form.html",
+                  {"form": form, "title": title, "cancel_url": cancel},
+                  status=400 if request.method == "POST" else 200)
+
+
+@requires(VIEW)
+def dashboard(request: Any) -> HttpResponse:
+    """The client officer's view of one engagement: the newest active one, or ``?id=``."""
+    engagements = list(Engagement.objects.order_by("-start_date", "-id"))
+    chosen = request.GET.get("id", "")
+    engagement = None
+    if chosen.isdigit():
+        engagement = next((e for e in engagements if e.pk == int(chosen)), None)
+    engagement = engagement or services.current_engagement()
+    summary = services.status_summary(engagement) if engagement else None
+    return render(request, "engagement/dashboard.html",
+                  {"engagement": engagement, "engagements": engagements, "s": summary,
+                   "can_edit": request.user.can(EDIT)})
+
+
+@requires(VIEW)
+def engagement_list(request: Any) -> HttpResponse:
+    return render(request, "engagement/list.html",
+                  {"engagements": Engagement.objects.order_by("-start_date", "-id"),
+                   "can_edit": request.user.can(EDIT)})
+
+
+@requires(VIEW)
+def detail(request: Any, pk: int) -> HttpResponse:
+    engagement = get_object_or_404(Engagement, pk=pk)
+    deliverables = engagement.deliverables.select_related(
+        "kind", "submitted_by", "accepted_by").order_by("kind__order", "sequence")
+    return render(request, "engagement/detail.html", {
+        "engagement": engagement,
+        "s": services.status_summary(engagement),
+        "parties": engagement.parties.all(),
+        "items": engagement.service_items.all(),
+        "kinds": engagement.deliverable_kinds.all(),
+        "deliverables": deliverables,
+        "guarantee": Guarantee.objects.filter(engagement=engagement).first(),
+        "can_edit": request.user.can(EDIT),
+    })
+
+
+def _contract_data(form: EngagementForm) -> dict[str, Any]:
+    data = {k: form.cleaned_data.get(k) for k in (
+        "code", "name", "title", "status", "amount", "start_date", "end_date", "signed_on",
+        "signing_place", "notes", "final_accepted_on")}
+    data["liabilities"] = form.liabilities()
+    data["parties"] = form.parties()
+    return data
+
+
+@requires(EDIT)
+def create(request: Any) -> HttpResponse:
+    form = EngagementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = _contract_data(form)
+        data["payment_milestones"] = form.milestones()
+        if form.cleaned_data.get("guarantee_percentage") is not None:
+            data["guarantee"] = {
+                "percentage": form.cleaned_data["guarantee_percentage"],
+                "provide_by": form.cleaned_data.get("guarantee_provide_by"),
+                "return_by": form.cleaned_data.get("guarantee_return_by")}
+        if form.cleaned_data.get("standard_deliverables"):
+            data["deliverable_kinds"] = services.standard_deliverable_kinds()
+        try:
+            engagement = services.create_engagement(data, actor=request.user, request=request)
+        except errors.Error as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The engagement %(code)s was created.")
+                             % {"code": engagement.code})
+            return redirect("engagement:detail", pk=engagement.pk)
+    return _form_page(request, form, _("New engagement"), "engagement:list")
+
+
+@requires(EDIT)
+def edit(request: Any, pk: int) -> HttpResponse:
+    engagement = get_object_or_404(Engagement, pk=pk)
+    initial: dict[str, Any] = {f: getattr(engagement, f) for f in EngagementForm.base_fields
+                               if hasattr(engagement, f)}
+    for party in engagement.parties.all():
+        initial.update({f"{party.role}_{f}": getattr(party, f) for f in PARTY_FIELDS})
+    form = EngagementForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        data = _contract_data(form)
+        parties = data.pop("parties")
+        try:
+            with transaction.atomic():
+                services.update_engagement(engagement, data, actor=request.user,
+                                           request=request)
+                for party in parties:
+                    services.save_party(engagement, party, actor=request.user, request=request)
+        except errors.Error as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The engagement was saved."))
+            return redirect("engagement:detail", pk=engagement.pk)
+    return _form_page(request, form, _("Edit %(code)s") % {"code": engagement.code},
+                      "engagement:list")
+
+
+@requires(EDIT)
+def service_item_form(request: Any, pk: int, item_pk: int | None = None) -> HttpResponse:
+    engagement = get_object_or_404(Engagement, pk=pk)
+    item = get_object_or_404(ServiceItem, pk=item_pk, engagement=engagement) if item_pk else None
+    initial = {f: getattr(item, f) for f in ServiceItemForm.base_fields} if item else {}
+    form = ServiceItemForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_service_item(engagement, form.cleaned_data, item=item,
+                                       actor=request.user, request=request)
+        except errors.Error as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The service item was saved."))
+            return redirect("engagement:detail", pk=engagement.pk)
+    return _form_page(request, form, _("Service item"), "engagement:list")
+
+
+@requires(EDIT)
+def kind_create(request: Any, pk: int) -> HttpResponse:
+    engagement = get_object_or_404(Engagement, pk=pk)
+    form = DeliverableKindForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_kind(engagement, form.cleaned_data, actor=request.user,
+                                 request=request)
+        except errors.Error as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The deliverable kind was added and scheduled."))
+            return redirect("engagement:detail", pk=engagement.pk)
+    return _form_page(request, form, _("New deliverable kind"), "engagement:list")
+
+
+@requires(EDIT)
+@require_POST
+def kind_delete(request: Any, pk: int) -> HttpResponse:
+    kind = get_object_or_404(DeliverableKind, pk=pk)
+    try:
+        services.delete_kind(kind, actor=request.user, request=request)
+        messages.success(request, _("The deliverable kind was removed."))
+    except errors.Error as exc:
+        messages.error(request, exc.message)
+    return redirect("engagement:detail", pk=kind.engagement_id)
+
+
+@requires(VIEW)
+def deliverable_detail(request: Any, pk: int) -> HttpResponse:
+    deliverable = get_object_or_404(
+        Deliverable.objects.select_related("kind", "engagement", "submitted_by",
+                                           "accepted_by"), pk=pk)
+    files = getattr(deliverable, "report_files", None)
+    return render(request, "engagement/deliverable.html", {
+        "d": deliverable,
+        "report_files": list(files.all()) if files is not None else [],
+        "can_work": request.user.can(EDIT), "can_accept": request.user.can(ACCEPT),
+    })
+
+
+def _transition(request: Any, pk: int, allowed: tuple[str, ...]) -> HttpResponse:
+    deliverable = get_object_or_404(Deliverable, pk=pk)
+    action = request.POST.get("action", "")
+    if action not in allowed:
+        messages.error(request, _("Unknown action."))
+        return redirect("engagement:deliverable", pk=pk)
+    try:
+        services.transition(deliverable, action, actor=request.user, request=request,
+                            note=request.POST.get("note", "")[:2000])
+    except errors.Error as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(name)s: done.") % {"name": str(deliverable)})
+    return redirect("engagement:deliverable", pk=pk)
+
+
+@requires(EDIT)
+@require_POST
+def deliverable_work(request: Any, pk: int) -> HttpResponse:
+    """The provider's actions: start, submit."""
+    return _transition(request, pk, ("start", "submit"))
+
+
+@requires(ACCEPT)
+@require_POST
+def deliverable_review(request: Any, pk: int) -> HttpResponse:
+    """The client officer's actions: accept, reject (back to work), reopen."""
+    return _transition(request, pk, ("accept", "reject", "reopen"))
+
+
+@requires(EDIT)
+def milestone_edit(request: Any, pk: int) -> HttpResponse:
+    milestone = get_object_or_404(PaymentMilestone, pk=pk)
+    initial = {f: getattr(milestone, f) for f in MilestoneForm.base_fields}
+    form = MilestoneForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_milestone(milestone, form.cleaned_data, actor=request.user,
+                                      request=request)
+        except errors.Error as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The payment was recorded."))
+            return redirect("engagement:detail", pk=milestone.engagement_id)
+    return _form_page(request, form, str(milestone), "engagement:list")
+
+
+@requires(EDIT)
+def guarantee_edit(request: Any, pk: int) -> HttpResponse:
+    engagement = get_object_or_404(Engagement, pk=pk)
+    existing = Guarantee.objects.filter(engagement=engagement).first()
+    initial = {f: getattr(existing, f) for f in GuaranteeForm.base_fields} if existing else {}
+    form = GuaranteeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_guarantee(engagement, form.cleaned_data, actor=request.user,
+                                      request=request)
+        except errors.Error as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The guarantee was saved."))
+            return redirect("engagement:detail", pk=engagement.pk)
+    return _form_page(request, form, _("Performance guarantee"), "engagement:list")
