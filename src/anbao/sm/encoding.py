@@ -24,7 +24,7 @@ from tongsuopy.crypto.exceptions import InternalError, UnsupportedAlgorithm
 
 from anbao.sm import sm4
 from anbao.sm.errors import BadPassphrase, InvalidEncoding, InvalidKey
-from anbao.sm.sm2 import CURVE_OID, SM2PrivateKey, SM2PublicKey, decode_signature
+from anbao.sm.sm2 import ASN1_PARSE_ERRORS, CURVE_OID, SM2PrivateKey, SM2PublicKey, decode_signature
 
 __all__ = [
     "PBKDF2_ITERATIONS",
@@ -44,6 +44,11 @@ SM4_CBC_OID: Final = "1.2.156.10197.1.104.2"
 _EC_PUBLIC_KEY_OID: Final = "1.2.840.10045.2.1"
 
 RandomBytes = Callable[[int], bytes]
+_ASN1_ERRORS: Final = ASN1_PARSE_ERRORS
+
+# asn1crypto ships without sm2p256v1; registering it (idempotent) names the curve and lets
+# ECPrivateKey values on it be built, e.g. by the CA code and the tests.
+keys.NamedCurve.register("sm2p256v1", CURVE_OID, 32)
 
 
 def _reason(exc: BaseException) -> str:
@@ -63,7 +68,7 @@ def _unarmor(data: bytes, labels: frozenset[str] | None, what: str) -> tuple[str
         return None, data
     try:
         blocks = list(pem.unarmor(data.lstrip(), multiple=True))
-    except (ValueError, TypeError) as exc:
+    except _ASN1_ERRORS as exc:
         raise InvalidEncoding(f"not a PEM {what}: {_reason(exc)}") from None
     for label, headers, der in blocks:
         if labels is None or label in labels:
@@ -93,9 +98,16 @@ def _check_sm2_algorithm(algorithm: keys.PublicKeyAlgorithm | keys.PrivateKeyAlg
 # Public keys and certificates
 
 
+def _point(bit_string: core.BitString) -> bytes:
+    try:
+        return bytes(bit_string.cast(core.OctetBitString).native)
+    except _ASN1_ERRORS as exc:
+        raise InvalidKey(f"the public key is not an EC point: {_reason(exc)}") from None
+
+
 def _public_key_from_spki(spki: keys.PublicKeyInfo) -> SM2PublicKey:
     _check_sm2_algorithm(spki["algorithm"])
-    return SM2PublicKey.from_point(bytes(spki["public_key"].cast(core.OctetBitString).native))
+    return SM2PublicKey.from_point(_point(spki["public_key"]))
 
 
 def load_public_key(data: bytes) -> SM2PublicKey:
@@ -103,7 +115,7 @@ def load_public_key(data: bytes) -> SM2PublicKey:
     _, der = _unarmor(data, frozenset({"PUBLIC KEY"}), "public key")
     try:
         spki = _parse(keys.PublicKeyInfo, der)
-    except (ValueError, TypeError) as exc:
+    except _ASN1_ERRORS as exc:
         raise InvalidEncoding(f"not a DER SubjectPublicKeyInfo: {_reason(exc)}") from None
     return _public_key_from_spki(spki)
 
@@ -115,7 +127,7 @@ def load_certificate_public_key(data: bytes) -> SM2PublicKey:
         cert = x509.Certificate.load(der, strict=True)
         spki = cert["tbs_certificate"]["subject_public_key_info"]
         spki.native  # noqa: B018
-    except (ValueError, TypeError, KeyError) as exc:
+    except _ASN1_ERRORS as exc:
         raise InvalidEncoding(f"not a DER X.509 certificate: {_reason(exc)}") from None
     return _public_key_from_spki(spki)
 
@@ -136,8 +148,7 @@ def _from_ec_private_key(ec_key: keys.ECPrivateKey) -> SM2PrivateKey:
     key = SM2PrivateKey.from_private_value(int(ec_key["private_key"].native))
     embedded = ec_key["public_key"]
     if embedded.native is not None:
-        point = bytes(embedded.cast(core.OctetBitString).native)
-        if SM2PublicKey.from_point(point) != key.public_key():
+        if SM2PublicKey.from_point(_point(embedded)) != key.public_key():
             raise InvalidKey("the private key does not match its embedded public key")
     return key
 
@@ -146,7 +157,7 @@ def _from_pkcs8(info: keys.PrivateKeyInfo) -> SM2PrivateKey:
     _check_sm2_algorithm(info["private_key_algorithm"])
     try:
         ec_key = _parse(keys.ECPrivateKey, bytes(info["private_key"].contents))
-    except (ValueError, TypeError) as exc:
+    except _ASN1_ERRORS as exc:
         raise InvalidKey(f"the PKCS#8 body is not an EC private key: {_reason(exc)}") from None
     return _from_ec_private_key(ec_key)
 
@@ -191,7 +202,7 @@ def load_private_key(data: bytes, passphrase: bytes | None = None) -> SM2Private
             continue
         try:
             parsed = _parse(spec, der)
-        except (ValueError, TypeError, KeyError):
+        except _ASN1_ERRORS:
             continue
         if kind == "ENCRYPTED PRIVATE KEY":
             if passphrase is None:

@@ -56,6 +56,11 @@ DEFAULT_ID: Final = b"1234567812345678"
 MAX_ID_BYTES: Final = 0xFFFF // 8
 _FIELD_BYTES: Final = 32
 
+# What asn1crypto raises on malformed input. KeyError (an unknown algorithm OID whose
+# parameters depend on it) and AttributeError (an asn1crypto bug on some tags) were found
+# by the parser fuzz tests.
+ASN1_PARSE_ERRORS: Final = (ValueError, TypeError, KeyError, AttributeError, IndexError)
+
 _lib: Any = _backend._lib
 _ffi: Any = _backend._ffi
 
@@ -120,7 +125,7 @@ def decode_signature(der: bytes) -> tuple[int, int]:
         parsed = _ECSignature.load(bytes(der), strict=True)
         r, s = parsed["r"].native, parsed["s"].native
         canonical = _ECSignature({"r": r, "s": s}).dump()
-    except (ValueError, TypeError, KeyError) as exc:
+    except ASN1_PARSE_ERRORS as exc:
         reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise InvalidEncoding(f"not a DER SM2 signature: {reason}") from None
     if canonical != der:
@@ -334,7 +339,7 @@ def _to_asn1(data: bytes, fmt: CiphertextFormat) -> bytes:
             parsed = _SM2Cipher.load(data, strict=True)
             x, y = int(parsed["x"].native), int(parsed["y"].native)
             c3, c2 = bytes(parsed["hash"].native), bytes(parsed["ciphertext"].native)
-        except (ValueError, TypeError, KeyError) as exc:
+        except ASN1_PARSE_ERRORS as exc:
             reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
             raise DecryptionError(f"not a GM/T 0009 SM2 ciphertext: {reason}") from None
     else:
