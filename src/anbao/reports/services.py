@@ -243,7 +243,14 @@ def export_to(report: ReportFile, out: Path, *, actor: Any = None) -> None:
     """Copy a verified stored report to ``out`` through a temporary file and a rename."""
     check_writable(out)
     path = verify_file(report, actor=actor)
-    fd, temp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
+    try:
+        fd, temp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
+    except OSError as exc:
+        raise errors.ValidationError(
+            _("Cannot write the output file %(path)s: %(problem)s.")
+            % {"path": str(out), "problem": exc.strerror or str(exc)},
+            code="unwritable_output",
+        ) from None
     os.close(fd)
     try:
         shutil.copyfile(path, temp)
@@ -251,22 +258,39 @@ def export_to(report: ReportFile, out: Path, *, actor: Any = None) -> None:
             raise errors.IntegrityError(_("The copy of %(name)s does not match its SM3 digest.")
                                         % {"name": report.filename})
         os.replace(temp, out)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise errors.ValidationError(
+            _("Cannot write the output file %(path)s: %(problem)s.")
+            % {"path": str(out), "problem": exc.strerror or str(exc)},
+            code="unwritable_output",
+        ) from None
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
 
 
 def check_writable(out: Path) -> None:
-    """Refuse an output path whose folder is missing or not writable, or that is a folder."""
-    parent = out.parent if str(out.parent) else Path(".")
-    if out.is_dir() or not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+    """Refuse an output path that cannot be written, by trying: a temporary file beside it.
+
+    Trying is the only honest test: permission bits say nothing to root, and nothing about
+    read-only or full file systems.
+    """
+    parent = out.parent
+    problem = ""
+    if out.is_dir():
+        problem = _("it is a folder")
+    elif not parent.is_dir():
+        problem = _("its folder does not exist")
+    else:
+        try:
+            with tempfile.NamedTemporaryFile(dir=parent, prefix=f".{out.name}.", suffix=".probe"):
+                pass
+        except OSError as exc:
+            problem = exc.strerror or str(exc)
+    if problem:
         raise errors.ValidationError(
-            _("Cannot write the output file %(path)s: its folder is missing or not writable.")
-            % {"path": str(out)},
-            code="unwritable_output",
-        )
-    if out.exists() and not os.access(out, os.W_OK):
-        raise errors.ValidationError(
-            _("Cannot write the output file %(path)s: it is not writable.") % {"path": str(out)},
+            _("Cannot write the output file %(path)s: %(problem)s.")
+            % {"path": str(out), "problem": problem},
             code="unwritable_output",
         )
