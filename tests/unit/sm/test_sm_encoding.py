@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from asn1crypto import algos, core, keys, pem, x509
+from asn1crypto import algos, core, keys, pem
 
 from anbao.sm import (
     BadPassphrase,
@@ -20,6 +20,7 @@ from anbao.sm import (
     public_key_to_pem,
 )
 from anbao.sm.encoding import SM4_CBC_OID
+from conftest import make_certificate
 
 KEY = SM2PrivateKey.generate()
 FAST = {"iterations": 1000}  # the default 600,000 is exercised once, in the CLI tests
@@ -141,31 +142,8 @@ def test_rsa_algorithm_is_refused():
         load_public_key(rsa.dump())
 
 
-def _certificate(spki_der: bytes) -> bytes:
-    name = x509.Name.build({"common_name": "test"})
-    sig_alg = {"algorithm": "1.2.156.10197.1.501"}
-    tbs = x509.TbsCertificate(
-        {
-            "version": "v3",
-            "serial_number": 1,
-            "signature": sig_alg,
-            "issuer": name,
-            "validity": {
-                "not_before": x509.Time({"utc_time": core.UTCTime("260101000000Z").native}),
-                "not_after": x509.Time({"utc_time": core.UTCTime("270101000000Z").native}),
-            },
-            "subject": name,
-            "subject_public_key_info": keys.PublicKeyInfo.load(spki_der),
-        }
-    )
-    cert = x509.Certificate(
-        {"tbs_certificate": tbs, "signature_algorithm": sig_alg, "signature_value": b"\x00"}
-    )
-    return cert.dump()
-
-
 def test_certificate_public_key():
-    der = _certificate(public_key_to_der(KEY.public_key()))
+    der = make_certificate(public_key_to_der(KEY.public_key()))
     assert load_certificate_public_key(der) == KEY.public_key()
     assert load_certificate_public_key(pem.armor("CERTIFICATE", der)) == KEY.public_key()
 
