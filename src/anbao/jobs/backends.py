@@ -17,7 +17,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import connections, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from anbao.errors import ConfigurationError
@@ -110,10 +110,11 @@ class CeleryBackend:
             app.send_task(RUN_TASK, args=[str(job_id)], task_id=str(job_id))
         except Exception as exc:  # noqa: BLE001 - any broker failure leaves the job unrunnable
             logger.error("cannot send job %s to the broker: %s", job_id, exc)
-            Job.objects.filter(pk=job_id, state=State.QUEUED.value).update(
-                state=State.FAILED.value, finished_at=timezone.now(),
-                error=_("The job could not be sent to the broker: %(error)s") % {"error": exc},
-                message=_("Broker unreachable"))
+            with translation.override(settings.LANGUAGE_CODE):
+                Job.objects.filter(pk=job_id, state=State.QUEUED.value).update(
+                    state=State.FAILED.value, finished_at=timezone.now(),
+                    error=_("The job could not be sent to the broker: %(error)s")
+                    % {"error": exc}, message=_("Broker unreachable"))
 
     def revoke(self, job: Job) -> None:
         from anbao.jobs.celery_app import app

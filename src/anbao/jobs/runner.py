@@ -14,8 +14,9 @@ import traceback
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from anbao import errors
@@ -78,7 +79,15 @@ class JobContext:
 
 
 def run_job(job_id: UUID | str, *, redelivered: bool = False) -> str:
-    """Run the queued job ``job_id``; return the state it ended in."""
+    """Run the queued job ``job_id``; return the state it ended in.
+
+    Messages stored on the row are in the site language, whoever started the job.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        return _run(job_id, redelivered)
+
+
+def _run(job_id: UUID | str, redelivered: bool) -> str:
     job, claimed = _claim(job_id, redelivered)
     if job is None or not claimed:
         return job.state if job else "missing"

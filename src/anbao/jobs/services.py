@@ -8,10 +8,12 @@ import time
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from anbao.accounts.core import Capability
 from anbao.audit.services import record
@@ -21,6 +23,20 @@ from anbao.jobs.backends import get_backend
 from anbao.jobs.core import State
 from anbao.jobs.models import Job
 from anbao.jobs.registry import get_kind
+
+# What is stored on a job row is read later by anyone: it is in the site language, not in
+# the language of whoever happened to submit or cancel.
+QUEUED = gettext_lazy("Queued")
+CANCELLED_EARLY = gettext_lazy("Cancelled before it started")
+CANCEL_REQUESTED = gettext_lazy("Cancel requested")
+INTERRUPTED = gettext_lazy("Interrupted")
+INTERRUPTED_ERROR = gettext_lazy("Interrupted: the process running this job stopped.")
+
+
+def site_text(text: Any) -> str:
+    """``text`` (a lazy translation) in the site language, for storing."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text)
 
 
 def _parse_id(job_id: object) -> uuid.UUID:
@@ -52,7 +68,7 @@ def submit(kind: str, params: dict[str, Any] | None = None, user: Any = None, *,
     with transaction.atomic():
         job = Job.objects.create(kind=kind, name=str(job_kind.label)[:200], params=clean,
                                  backend=backend.name, schedule=schedule, created_by=creator,
-                                 message=_("Queued"))
+                                 message=site_text(QUEUED))
         record("job.submit", actor=creator or ("scheduler" if schedule else "system"),
                request=request, object_type="job", object_id=str(job.id),
                details={"kind": kind, "backend": backend.name, "schedule": schedule})
@@ -90,9 +106,9 @@ def cancel(job_id: object, user: Any = None, *, request: Any = None) -> Job:
         if before == State.QUEUED:
             job.state = State.CANCELLED.value
             job.finished_at = timezone.now()
-            job.message = _("Cancelled before it started")
+            job.message = site_text(CANCELLED_EARLY)
         else:
-            job.message = _("Cancel requested")
+            job.message = site_text(CANCEL_REQUESTED)
         job.save(update_fields=["cancel_requested", "state", "finished_at", "message"])
         record("job.cancel", actor=user, request=request, object_type="job",
                object_id=str(job.id), details={"kind": job.kind, "state_before": before})
@@ -135,8 +151,7 @@ def fail_interrupted(backend: str = "inprocess") -> int:
     for job in jobs:
         Job.objects.filter(pk=job.id, state=job.state).update(
             state=State.FAILED.value, finished_at=timezone.now(),
-            error=_("Interrupted: the process running this job stopped."),
-            message=_("Interrupted"))
+            error=site_text(INTERRUPTED_ERROR), message=site_text(INTERRUPTED))
         record("job.end", actor="system", object_type="job", object_id=str(job.id),
                outcome="failure", details={"kind": job.kind, "state": "failed",
                                            "reason": "interrupted"})

@@ -8,7 +8,7 @@ import uuid
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,13 +20,28 @@ SELFTEST_MAX_STEPS = 100
 SELFTEST_MAX_PAUSE = 5.0
 
 
+def verify_chain() -> tuple[int, Any]:
+    """``audit.services.verify()`` on a consistent view of the chain.
+
+    ``verify`` reads the chain head and then the records in separate queries; a record
+    appended in between looks like a break ("missing"). Holding the head's row lock, which
+    every ``record()`` takes, keeps writers out until the walk is done.
+    """
+    from anbao.audit import services as audit
+    from anbao.audit.models import AuditHead
+
+    with transaction.atomic():
+        AuditHead.objects.select_for_update().filter(pk=1).first()
+        return audit.verify()
+
+
 @job("audit.verify", label=gettext_lazy("Verify the audit trail"))
 def verify_audit_trail(ctx: Any) -> dict[str, Any]:
     """Check the whole SM3 chain and record the outcome in the audit trail itself."""
     from anbao.audit import services as audit
 
     ctx.progress(0, _("Verifying the audit trail"))
-    checked, broken = audit.verify()
+    checked, broken = verify_chain()
     details: dict[str, Any] = {"checked": checked, "job": str(ctx.job_id)}
     if broken is not None:
         details.update(broken_at=broken.seq, reason=broken.reason)
@@ -73,7 +88,6 @@ def selftest(ctx: Any, steps: int, pause: float) -> dict[str, Any]:
     in the data directory, and verifies the audit chain; ``pause`` seconds separate rounds so
     that progress and cancellation can be watched.
     """
-    from anbao.audit import services as audit
     from anbao.jobs.models import Job
 
     rounds: list[dict[str, Any]] = []
@@ -83,7 +97,7 @@ def selftest(ctx: Any, steps: int, pause: float) -> dict[str, Any]:
         jobs = Job.objects.count()
         db_ms = round((time.perf_counter() - started) * 1000, 3)
         probe_ok = _probe_data_dir()
-        checked, broken = audit.verify()
+        checked, broken = verify_chain()
         if broken is not None:
             raise IntegrityError(_("The audit chain is broken at record %(seq)s (%(reason)s).")
                                  % {"seq": broken.seq, "reason": broken.reason})

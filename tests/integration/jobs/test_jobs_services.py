@@ -165,7 +165,8 @@ def test_a_job_runs_once(eager):
     assert runner.run_job("6d1f0c62-0000-4000-8000-000000000000") == "missing"
 
 
-def test_a_redelivered_running_job_is_marked_lost(queued_only, kind, english):
+def test_a_redelivered_running_job_is_marked_lost(queued_only, kind, settings):
+    settings.LANGUAGE_CODE = "en"
     job = services.submit(kind("test.lost", lambda ctx: None))
     Job.objects.filter(pk=job.id).update(state=State.RUNNING, started_at=timezone.now())
     assert runner.run_job(job.id) == "running"  # not redelivered: somebody runs it
