@@ -133,4 +133,4 @@ def sign_in(page, url: str, username: str, password: str) -> None:
     page.goto(url + "/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
