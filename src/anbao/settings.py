@@ -162,6 +162,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"UserRoleEnum": "anbao.accounts.models.ROLE_CHOICES"},
 }
 
 # Jobs: in-process unless a broker is configured.

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 from django.views.i18n import set_language
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from anbao.accounts.access import public
 from anbao.web import views as web_views
@@ -18,7 +18,9 @@ urlpatterns = [
     path("reports/", include("anbao.reports.urls")),
     path("api/schema/", public(SpectacularAPIView.as_view()), name="api-schema"),
     path(
-        "api/docs/", public(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"
+        "api/docs/",
+        public(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
+        name="api-docs",
     ),
     path("api/", include("anbao.api.urls")),
 ]

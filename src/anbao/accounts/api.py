@@ -13,8 +13,8 @@ from rest_framework.views import APIView
 
 from anbao.accounts import services
 from anbao.accounts.access import HasCapability
-from anbao.accounts.core import Capability, Role
-from anbao.accounts.models import User
+from anbao.accounts.core import Capability
+from anbao.accounts.models import ROLE_CHOICES, User
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -36,7 +36,7 @@ class UserSerializer(serializers.ModelSerializer):
 
 class UserCreateSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
-    role = serializers.ChoiceField(choices=[r.value for r in Role])
+    role = serializers.ChoiceField(choices=ROLE_CHOICES)
     email = serializers.EmailField(required=False, allow_blank=True, default="")
     full_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=150)
 
@@ -50,7 +50,7 @@ class UserCreatedSerializer(UserSerializer):
 
 
 class UserUpdateSerializer(serializers.Serializer):
-    role = serializers.ChoiceField(choices=[r.value for r in Role], required=False)
+    role = serializers.ChoiceField(choices=ROLE_CHOICES, required=False)
     is_active = serializers.BooleanField(required=False)
 
 
