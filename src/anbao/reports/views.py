@@ -52,8 +52,10 @@ def file_response(report: ReportFile, data: bytes) -> HttpResponse:
     return response
 
 
-@require_GET
+# ``@requires`` comes first so that a person without the capability is refused (403) or sent
+# to sign in before the method is checked (405).
 @requires(Capability.REPORT_VIEW)
+@require_GET
 def report_list(request: Any) -> HttpResponse:
     qs = ReportFile.objects.select_related("engagement", "created_by")
     kind = request.GET.get("kind", "")
@@ -75,8 +77,8 @@ def report_list(request: Any) -> HttpResponse:
     return render(request, "reports/list.html", context)
 
 
-@require_POST
 @requires(Capability.REPORT_RENDER)
+@require_POST
 def report_render(request: Any) -> HttpResponse:
     form = RenderForm(request.POST)
     if not form.is_valid():
@@ -95,8 +97,8 @@ def report_render(request: Any) -> HttpResponse:
     return redirect("reports:list")
 
 
-@require_GET
 @requires(Capability.REPORT_VIEW)
+@require_GET
 def report_download(request: Any, pk: int) -> HttpResponse:
     report = get_object_or_404(ReportFile, pk=pk)
     try:
