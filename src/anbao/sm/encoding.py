@@ -186,19 +186,26 @@ def _decrypt_pkcs8(der: bytes, passphrase: bytes) -> SM2PrivateKey:
     return _from_pkcs8(_parse(keys.PrivateKeyInfo, bytes(plain)))
 
 
-_PRIVATE_LABELS: Final = frozenset({"PRIVATE KEY", "ENCRYPTED PRIVATE KEY", "EC PRIVATE KEY"})
+# OpenSSL 3 writes SEC 1 keys on the SM2 curve as "SM2 PRIVATE KEY" (``openssl ec``).
+_PRIVATE_LABELS: Final = {
+    "PRIVATE KEY": "PRIVATE KEY",
+    "ENCRYPTED PRIVATE KEY": "ENCRYPTED PRIVATE KEY",
+    "EC PRIVATE KEY": "EC PRIVATE KEY",
+    "SM2 PRIVATE KEY": "EC PRIVATE KEY",
+}
 
 
 def load_private_key(data: bytes, passphrase: bytes | None = None) -> SM2PrivateKey:
     """An SM2 private key from PEM or DER PKCS#8 (plain or encrypted) or SEC 1."""
-    label, der = _unarmor(data, _PRIVATE_LABELS, "private key")
+    label, der = _unarmor(data, frozenset(_PRIVATE_LABELS), "private key")
+    wanted = None if label is None else _PRIVATE_LABELS[label]
     candidates: list[tuple[str, type[core.Asn1Value]]] = [
         ("PRIVATE KEY", keys.PrivateKeyInfo),
         ("ENCRYPTED PRIVATE KEY", keys.EncryptedPrivateKeyInfo),
         ("EC PRIVATE KEY", keys.ECPrivateKey),
     ]
     for kind, spec in candidates:
-        if label not in (None, kind):
+        if wanted not in (None, kind):
             continue
         try:
             parsed = _parse(spec, der)

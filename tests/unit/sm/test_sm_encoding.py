@@ -109,6 +109,9 @@ def test_sec1_is_read():
     params = pem.armor("SM2 PARAMETERS", core.ObjectIdentifier(SM2_OID).dump())
     # openssl ecparam -genkey writes the parameters block first.
     assert load_private_key(params + blob).private_value == KEY.private_value
+    # OpenSSL 3's ``openssl ec`` labels SEC 1 keys on the SM2 curve "SM2 PRIVATE KEY".
+    sm2_label = pem.armor("SM2 PRIVATE KEY", _sec1(KEY.private_value, None))
+    assert load_private_key(sm2_label).private_value == KEY.private_value
 
 
 def test_inconsistent_embedded_public_key_is_refused():
