@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from anbao.accounts.core import Capability
 from anbao.audit.services import DENIED, record
@@ -28,6 +29,14 @@ TRANSITIONS: dict[str, tuple[str, frozenset[str], Capability]] = {
     "accept": (S.ACCEPTED, frozenset({S.SUBMITTED}), Capability.DELIVERABLE_ACCEPT),
     "reject": (S.IN_PROGRESS, frozenset({S.SUBMITTED}), Capability.DELIVERABLE_ACCEPT),
     "reopen": (S.IN_PROGRESS, frozenset({S.ACCEPTED}), Capability.DELIVERABLE_ACCEPT),
+}
+
+ACTION_LABELS = {
+    "start": gettext_lazy("started"),
+    "submit": gettext_lazy("submitted"),
+    "accept": gettext_lazy("accepted"),
+    "reject": gettext_lazy("sent back"),
+    "reopen": gettext_lazy("reopened"),
 }
 
 
@@ -55,7 +64,8 @@ def transition(deliverable: Deliverable, action: str, *, actor: Any, request: An
         row = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
         if row.status not in sources:
             raise Conflict(_("A deliverable that is %(state)s cannot be %(action)s.")
-                           % {"state": row.get_status_display(), "action": _(action)})
+                           % {"state": row.get_status_display(),
+                              "action": ACTION_LABELS[action]})
         before = row.status
         row.status = target
         if action == "submit":
