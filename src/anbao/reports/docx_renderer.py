@@ -21,7 +21,7 @@ from typing import Any
 from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
@@ -316,6 +316,7 @@ class DocxReportRenderer:
 
     def _cell_text(self, cell: Any, text: str, *, bold: bool = False, size: Any = TABLE_SIZE,
                    align: str = "left", underline: bool = False) -> None:
+        cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
         p = cell.paragraphs[0]
         p.style = "Table Text"
         p.alignment = {

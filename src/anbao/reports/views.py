@@ -28,16 +28,21 @@ CONTENT_TYPES = {
 
 class RenderForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Report kind"))
-    engagement = forms.ModelChoiceField(label=gettext_lazy("Engagement"), queryset=None)
+    engagement = forms.ModelChoiceField(label=gettext_lazy("Engagement"), queryset=None,
+                                        empty_label=None)
     format = forms.ChoiceField(label=gettext_lazy("Format"),
                                choices=[("pdf", "PDF"), ("docx", "Word (.docx)")])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         from anbao.engagement.models import Engagement
+        from anbao.engagement.services import current_engagement
 
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [(k.key, k.title) for k in registry.kinds()]
         self.fields["engagement"].queryset = Engagement.objects.all()
+        if not self.is_bound:
+            current = current_engagement()
+            self.fields["engagement"].initial = current.pk if current else None
 
 
 def file_response(report: ReportFile, data: bytes) -> HttpResponse:
