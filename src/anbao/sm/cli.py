@@ -246,6 +246,11 @@ def _add_io(parser: argparse.ArgumentParser, in_help: str, out_help: str | None)
         parser.add_argument("--out", required=True, metavar=_("FILE"), help=out_help)
 
 
+def _command(commands: Any, name: str, text: str) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = commands.add_parser(name, help=text, description=text)
+    return parser
+
+
 def register(subparsers: Any) -> None:
     sm = subparsers.add_parser(
         "sm",
@@ -255,25 +260,25 @@ def register(subparsers: Any) -> None:
     commands = sm.add_subparsers(dest="sm_command", metavar=_("COMMAND"), parser_class=type(sm))
     commands.required = True
 
-    p = commands.add_parser("sm3", help=_("print the SM3 digest of a file in lowercase hex"))
+    p = _command(commands, "sm3", _("print the SM3 digest of a file in lowercase hex"))
     p.add_argument("file", nargs="?", default="-", metavar=_("FILE"), help=_("'-' reads stdin"))
     p.set_defaults(func=cmd_sm3)
 
-    p = commands.add_parser("keygen", help=_("generate an SM2 key pair (PKCS#8 PEM)"))
+    p = _command(commands, "keygen", _("generate an SM2 key pair (PKCS#8 PEM)"))
     p.add_argument("--out", required=True, metavar=_("KEY.pem"), help=_("private key file"))
     p.add_argument("--pubout", metavar=_("PUB.pem"), help=_("also write the public key"))
     _add_passphrase(p)
     p.set_defaults(func=cmd_keygen)
 
-    p = commands.add_parser("sign", help=_("sign a file with SM2 (DER signature)"))
+    p = _command(commands, "sign", _("sign a file with SM2 (DER signature)"))
     p.add_argument("--key", required=True, metavar=_("KEY.pem"), help=_("SM2 private key"))
     _add_passphrase(p)
     _add_id(p)
     _add_io(p, _("file to sign"), _("signature file (DER)"))
     p.set_defaults(func=cmd_sign)
 
-    p = commands.add_parser(
-        "verify", help=_("verify an SM2 signature: exit 0 valid, 1 invalid, 2 bad input")
+    p = _command(
+        commands, "verify", _("verify an SM2 signature: exit 0 valid, 1 invalid, 2 bad input")
     )
     _add_recipient(p)
     _add_id(p)
@@ -281,13 +286,13 @@ def register(subparsers: Any) -> None:
     p.add_argument("--sig", required=True, metavar=_("SIG.der"), help=_("signature (DER or PEM)"))
     p.set_defaults(func=cmd_verify)
 
-    p = commands.add_parser("encrypt", help=_("encrypt a file to an SM2 public key"))
+    p = _command(commands, "encrypt", _("encrypt a file to an SM2 public key"))
     _add_recipient(p)
     _add_format(p)
     _add_io(p, _("file to encrypt"), _("ciphertext file"))
     p.set_defaults(func=cmd_encrypt)
 
-    p = commands.add_parser("decrypt", help=_("decrypt an SM2 ciphertext"))
+    p = _command(commands, "decrypt", _("decrypt an SM2 ciphertext"))
     p.add_argument("--key", required=True, metavar=_("KEY.pem"), help=_("SM2 private key"))
     _add_passphrase(p)
     _add_format(p)

@@ -204,6 +204,7 @@ class SM2PublicKey:
         self, signature: bytes, message: bytes, *, distinguishing_id: bytes | str = DEFAULT_ID
     ) -> None:
         """Return if ``signature`` (DER) is valid for ``message``; raise InvalidSignature."""
+        signature, message = bytes(signature), bytes(message)
         try:
             r, s = decode_signature(signature)
         except InvalidEncoding as exc:
@@ -287,7 +288,7 @@ class SM2PrivateKey:
 
     def sign(self, message: bytes, *, distinguishing_id: bytes | str = DEFAULT_ID) -> bytes:
         """The DER SM2 signature of ``message`` for this key and ID (random k)."""
-        e = self._public.digest(message, distinguishing_id)
+        e = self._public.digest(bytes(message), distinguishing_id)
         with _pkey_ctx(self._key._evp_pkey) as ctx:
             if _lib.EVP_PKEY_sign_init(ctx) != 1:
                 _consume_errors()

@@ -137,3 +137,24 @@ def test_id_length_limit():
     with pytest.raises(ValueError):
         compute_za(1, 2, b"x" * 8192)
     compute_za(1, 2, b"x" * 8191)
+
+
+@pytest.mark.parametrize(
+    ("r", "s"), [(0, 1), (1, 0), (sm2_module.N, 1), (1, sm2_module.N), (-1, 1)]
+)
+def test_well_formed_but_out_of_range_signature_is_invalid(r, s):
+    from asn1crypto import core
+
+    class Sig(core.Sequence):
+        _fields = [("r", core.Integer), ("s", core.Integer)]
+
+    der = Sig({"r": r, "s": s}).dump()
+    assert decode_signature(der) == (r, s)
+    with pytest.raises(InvalidSignature):
+        annex_key().public_key().verify(der, b"message digest")
+
+
+def test_bytes_like_inputs_are_accepted():
+    key = annex_key()
+    sig = key.sign(bytearray(b"m"))
+    key.public_key().verify(bytearray(sig), memoryview(b"m"))
