@@ -32,6 +32,9 @@ from anbao.jobs.schedules import SCHEDULES, Periodic  # noqa: E402
 RUN_TASK = "anbao.jobs.run"
 SCHEDULED_TASK = "anbao.jobs.submit_scheduled"
 QUEUE = os.environ.get("ANBAO_CELERY_QUEUE", "").strip() or "anbao"
+# A Redis broker hands an unacknowledged message out again after this many seconds; with
+# late acknowledgement that must exceed the longest job, or a running job counts as lost.
+VISIBILITY_TIMEOUT = 12 * 3600
 
 
 def beat_entry(entry: Periodic) -> dict[str, Any]:
@@ -53,6 +56,7 @@ app = Celery("anbao")
 app.conf.update(
     broker_url=settings.CELERY_BROKER_URL or None,
     broker_connection_retry_on_startup=True,
+    broker_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT},
     task_ignore_result=True,
     task_acks_late=True,
     worker_prefetch_multiplier=1,
