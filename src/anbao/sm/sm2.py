@@ -121,8 +121,9 @@ def decode_signature(der: bytes) -> tuple[int, int]:
 
     Range checks belong to verification: a well-formed signature with r = 0 is merely invalid.
     """
+    der = bytes(der)
     try:
-        parsed = _ECSignature.load(bytes(der), strict=True)
+        parsed = _ECSignature.load(der, strict=True)
         r, s = parsed["r"].native, parsed["s"].native
         canonical = _ECSignature({"r": r, "s": s}).dump()
     except ASN1_PARSE_ERRORS as exc:
@@ -174,8 +175,16 @@ class SM2PublicKey:
             raise InvalidKey("not a key on the SM2 curve")
         self._key = key
         numbers = key.public_numbers()
-        self.x: int = numbers.x
-        self.y: int = numbers.y
+        self._x: int = numbers.x
+        self._y: int = numbers.y
+
+    @property
+    def x(self) -> int:
+        return self._x
+
+    @property
+    def y(self) -> int:
+        return self._y
 
     @classmethod
     def from_point(cls, point: bytes) -> SM2PublicKey:
