@@ -6,8 +6,9 @@ structures come from Tongsuo; the encrypted one is assembled here because tongsu
 PBKDF2 at 2,048 iterations. hmacWithSM3 would be the national choice of PRF, but OpenSSL 3.0
 rejects it ("Unknown PRF algorithm"), so SHA-256 keeps the files readable by ``openssl pkey``.
 
-Read: the same, plus SEC 1 ``EC PRIVATE KEY`` and encrypted PKCS#8 in any cipher Tongsuo
-knows (OpenSSL writes AES-256-CBC), and the public key of an X.509 certificate. Every
+Read: the same, plus SEC 1 (``EC PRIVATE KEY``, or ``SM2 PRIVATE KEY`` as OpenSSL 3 labels
+it), encrypted PKCS#8 in any cipher Tongsuo knows (OpenSSL writes AES-256-CBC), and the
+public key of an X.509 certificate. Every
 function accepts PEM or DER and raises only :mod:`anbao.sm.errors` on bad input.
 """
 
@@ -178,7 +179,9 @@ def _decrypt_pkcs8(der: bytes, passphrase: bytes) -> SM2PrivateKey:
             serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
         )
-    except (ValueError, TypeError, UnsupportedAlgorithm, InternalError) as exc:
+    except UnsupportedAlgorithm:
+        raise InvalidKey("the encrypted key is not an SM2 key on sm2p256v1") from None
+    except (ValueError, TypeError, InternalError) as exc:
         raise BadPassphrase(
             f"cannot decrypt the private key: wrong passphrase or unsupported cipher "
             f"({_reason(exc)})"

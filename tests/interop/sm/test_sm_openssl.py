@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from anbao.cli.main import main
 from anbao.sm import (
     DEFAULT_ID,
+    InvalidKey,
     InvalidSignature,
     SM2PrivateKey,
     load_private_key,
@@ -282,3 +283,16 @@ def test_openssl_3_has_no_sm4_gcm(ossl, openssl_bin):
         pytest.skip("only OpenSSL 3.0 is known to lack SM4-GCM")
     listing = ossl("list", "-cipher-algorithms").stdout.decode().upper()
     assert "SM4-CBC" in listing and "SM4-GCM" not in listing
+
+
+def test_openssl_keys_on_other_curves_are_refused(ossl, tmp_path):
+    key = tmp_path / "p256.pem"
+    ossl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", key)
+    encrypted = ossl("pkey", "-in", key, "-aes-256-cbc", "-passout", "pass:pw").stdout
+    public = ossl("pkey", "-in", key, "-pubout").stdout
+    with pytest.raises(InvalidKey):
+        load_private_key(key.read_bytes())
+    with pytest.raises(InvalidKey):
+        load_private_key(encrypted, b"pw")
+    with pytest.raises(InvalidKey):
+        load_public_key(public)
