@@ -6,12 +6,14 @@ Thin: each view parses its form, calls a service, and shows the service's refusa
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -35,6 +37,7 @@ from anbao.engagement.models import (
     PaymentMilestone,
     ServiceItem,
 )
+from anbao.engagement.services import parse
 
 VIEW, EDIT, ACCEPT = (Capability.ENGAGEMENT_VIEW, Capability.ENGAGEMENT_EDIT,
                       Capability.DELIVERABLE_ACCEPT)
@@ -55,10 +58,21 @@ def dashboard(request: Any) -> HttpResponse:
     if chosen.isdigit():
         engagement = next((e for e in engagements if e.pk == int(chosen)), None)
     engagement = engagement or services.current_engagement()
-    summary = services.status_summary(engagement) if engagement else None
+    today = _as_of(request)
+    summary = services.status_summary(engagement, today) if engagement else None
     return render(request, "engagement/dashboard.html",
                   {"engagement": engagement, "engagements": engagements, "s": summary,
+                   "as_of": request.GET.get("today", "") if today else "",
                    "can_edit": request.user.can(EDIT)})
+
+
+def _as_of(request: Any) -> date | None:
+    """The ``?today=`` of a status page (to look at a past or future day), else None."""
+    try:
+        return parse.day({"today": request.GET.get("today")}, "today", required=False)
+    except errors.Error as exc:
+        messages.error(request, exc.message)
+        return None
 
 
 @requires(VIEW)
@@ -75,7 +89,7 @@ def detail(request: Any, pk: int) -> HttpResponse:
         "kind", "submitted_by", "accepted_by").order_by("kind__order", "sequence")
     return render(request, "engagement/detail.html", {
         "engagement": engagement,
-        "s": services.status_summary(engagement),
+        "s": services.status_summary(engagement, _as_of(request)),
         "parties": engagement.parties.all(),
         "items": engagement.service_items.all(),
         "kinds": engagement.deliverable_kinds.all(),
@@ -196,11 +210,20 @@ def deliverable_detail(request: Any, pk: int) -> HttpResponse:
         Deliverable.objects.select_related("kind", "engagement", "submitted_by",
                                            "accepted_by"), pk=pk)
     files = getattr(deliverable, "report_files", None)
+    rows = list(files.order_by("-id")) if files is not None else []
     return render(request, "engagement/deliverable.html", {
         "d": deliverable,
-        "report_files": list(files.all()) if files is not None else [],
+        "report_files": [(f, _report_url(f)) for f in rows],
         "can_work": request.user.can(EDIT), "can_accept": request.user.can(ACCEPT),
     })
+
+
+def _report_url(report_file: Any) -> str:
+    """The reports app's download page for a file, if that app offers one."""
+    try:
+        return reverse("reports:download", args=[report_file.pk])
+    except NoReverseMatch:
+        return ""
 
 
 def _transition(request: Any, pk: int, allowed: tuple[str, ...]) -> HttpResponse:

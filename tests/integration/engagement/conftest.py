@@ -55,3 +55,10 @@ def engineer(make_user):
 @pytest.fixture
 def officer(make_user):
     return make_user("officer1", "client_officer")
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded files of each test go to its own directory."""
+    settings.MEDIA_ROOT = tmp_path / "files"
+    return settings.MEDIA_ROOT

@@ -243,3 +243,29 @@ def test_bad_guarantee_and_kind_forms(client_as, sample):
     assert client.post(url, {"code": "x-report", "name": "X", "count": "4",
                              "cadence": "quarterly"}).status_code == 302
     assert sample.deliverables.filter(kind__code="x-report").count() == 4
+
+
+def test_files_are_removed_when_the_entry_is_not_saved(sample, engineer, monkeypatch,
+                                                        media_root):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from anbao.engagement.services import records
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("audit store down")
+
+    monkeypatch.setattr(records, "record", broken)
+    with pytest.raises(RuntimeError):
+        records.add_work_log_entry(sample, {"date": "2023-01-05", "title": "t"},
+                                   files=[SimpleUploadedFile("a.pdf", b"%PDF-1.4 x")],
+                                   actor=engineer)
+    assert not Attachment.objects.exists()
+    assert not [p for p in media_root.rglob("*") if p.is_file()]
+
+
+def test_dashboard_as_of_a_day(client_as, sample):
+    client = client_as("client_officer")
+    page = client.get(reverse("engagement:dashboard"), {"today": "2022-07-14"}).content.decode()
+    assert "2022-07-14" in page and "6153.00" in page
+    bad = client.get(reverse("engagement:dashboard"), {"today": "2022-13-01"})
+    assert bad.status_code == 200 and "YYYY-MM-DD" in bad.content.decode()

@@ -463,9 +463,10 @@ def delete_engagement(engagement: Engagement, *, actor: Any = None, request: Any
     worked = engagement.deliverables.exclude(status=Deliverable.Status.PLANNED).exists()
     paid = engagement.payment_milestones.filter(paid_on__isnull=False).exists()
     logged = engagement.work_log.exists() or engagement.maintenance_records.exists()
-    if worked or paid or logged:
-        raise Conflict(_("This engagement has recorded work or payments and cannot be "
-                         "deleted; set its status to terminated instead."))
+    reports = getattr(engagement, "report_files", None)
+    if worked or paid or logged or (reports is not None and reports.exists()):
+        raise Conflict(_("This engagement has recorded work, payments or reports and cannot "
+                         "be deleted; set its status to terminated instead."))
     with transaction.atomic():
         record("engagement.delete", actor=actor, request=request, object_type="engagement",
                object_id=engagement.pk, details={"code": engagement.code})

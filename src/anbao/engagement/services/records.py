@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 
@@ -113,18 +115,29 @@ def check_uploads(files: list[Any]) -> list[tuple[str, bytes, str]]:
     return checked
 
 
-def _store(engagement: Engagement, checked: list[tuple[str, bytes, str]], actor: Any,
-           **owner: Any) -> list[Attachment]:
-    stored = []
+@contextmanager
+def _atomic_with_files() -> Iterator[list[Attachment]]:
+    """A transaction that also removes the files written in it if it rolls back."""
+    written: list[Attachment] = []
+    try:
+        with transaction.atomic():
+            yield written
+    except BaseException:
+        for attachment in written:
+            attachment.file.delete(save=False)
+        raise
+
+
+def _store(written: list[Attachment], engagement: Engagement,
+           checked: list[tuple[str, bytes, str]], actor: Any, **owner: Any) -> None:
     for name, content, ext in checked:
         attachment = Attachment(
             engagement=engagement, original_name=safe_name(name), extension=ext,
             size=len(content), sha256=hashlib.sha256(content).hexdigest(),
             uploaded_by=actor if getattr(actor, "pk", None) else None, **owner)
         attachment.file.save("upload", ContentFile(content), save=False)
+        written.append(attachment)
         attachment.save()
-        stored.append(attachment)
-    return stored
 
 
 def _service_item(engagement: Engagement, data: dict[str, Any]) -> ServiceItem | None:
@@ -154,11 +167,11 @@ def add_work_log_entry(engagement: Engagement, data: dict[str, Any], *, files: l
         "service_item": _service_item(engagement, data),
     }
     checked = check_uploads(list(files))
-    with transaction.atomic():
+    with _atomic_with_files() as written:
         entry = WorkLogEntry.objects.create(
             engagement=engagement, author=actor if getattr(actor, "pk", None) else None,
             **clean)
-        _store(engagement, checked, actor, work_log_entry=entry)
+        _store(written, engagement, checked, actor, work_log_entry=entry)
         record("worklog.add", actor=actor, request=request, object_type="work_log_entry",
                object_id=entry.pk, details={"engagement": engagement.pk,
                                             "attachments": len(checked)})
@@ -177,11 +190,11 @@ def add_maintenance_record(engagement: Engagement, data: dict[str, Any], *,
         "result": P.text(data, "result", required=False, max_length=20000),
     }
     checked = check_uploads(list(files))
-    with transaction.atomic():
+    with _atomic_with_files() as written:
         entry = MaintenanceRecord.objects.create(
             engagement=engagement, performed_by=actor if getattr(actor, "pk", None) else None,
             **clean)
-        _store(engagement, checked, actor, maintenance_record=entry)
+        _store(written, engagement, checked, actor, maintenance_record=entry)
         record("maintenance.add", actor=actor, request=request,
                object_type="maintenance_record", object_id=entry.pk,
                details={"engagement": engagement.pk, "attachments": len(checked)})
@@ -195,11 +208,11 @@ def add_attachments(owner: WorkLogEntry | MaintenanceRecord, files: list[Any], *
     if not checked:
         raise P.invalid("file", _("is required"))
     key = "work_log_entry" if isinstance(owner, WorkLogEntry) else "maintenance_record"
-    with transaction.atomic():
-        stored = _store(owner.engagement, checked, actor, **{key: owner})
+    with _atomic_with_files() as written:
+        _store(written, owner.engagement, checked, actor, **{key: owner})
         record("attachment.add", actor=actor, request=request, object_type=key,
-               object_id=owner.pk, details={"files": [a.sha256 for a in stored]})
-    return stored
+               object_id=owner.pk, details={"files": [a.sha256 for a in written]})
+    return written
 
 
 def content_type(attachment: Attachment) -> str:
