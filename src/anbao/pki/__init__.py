@@ -1,0 +1,1 @@
+"""The SM2 certificate authority: hierarchy, certificates, CRLs, OCSP, signature service."""

@@ -1,0 +1,196 @@
+"""Build and check X.509 v3 certificates signed with SM2-with-SM3 (GM/T 0015)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from asn1crypto import algos, core, keys, x509
+
+from anbao.errors import ValidationError
+from anbao.pki.core.profiles import Usage, policy
+from anbao.sm import SM2PublicKey, sm3
+from anbao.sm.errors import InvalidSignature
+
+SM2_WITH_SM3 = "1.2.156.10197.1.501"
+SM2_CURVE = "1.2.156.10197.1.301"
+Signer = Callable[[bytes], bytes]  # TBS DER → DER SM2 signature (default ID)
+
+
+def random_serial(rng: Callable[[int], bytes] = secrets.token_bytes) -> int:
+    """A positive serial of 127 to 128 random bits (RFC 5280 allows up to 20 octets)."""
+    value = int.from_bytes(rng(16), "big") >> 1
+    return value or 1
+
+
+def sm2_algorithm() -> algos.SignedDigestAlgorithm:
+    # GM/T 0015 and OpenSSL encode SM2-with-SM3 with the parameters absent.
+    return algos.SignedDigestAlgorithm({"algorithm": SM2_WITH_SM3})
+
+
+def key_identifier(public_key: SM2PublicKey) -> bytes:
+    """RFC 7093 method 1 with SM3: the leftmost 160 bits of SM3(subjectPublicKey)."""
+    return sm3(public_key.to_point())[:20]
+
+
+@dataclass(frozen=True)
+class Links:
+    """Where relying parties find revocation status and the issuer certificate."""
+
+    crl_url: str = ""
+    ocsp_url: str = ""
+    issuer_url: str = ""
+
+
+@dataclass(frozen=True)
+class CertificateRequest:
+    subject: x509.Name
+    public_key: SM2PublicKey
+    usage: Usage
+    not_before: dt.datetime
+    not_after: dt.datetime
+    serial: int
+    email: str = ""
+    links: Links = field(default_factory=Links)
+
+
+def _validity(not_before: dt.datetime, not_after: dt.datetime) -> x509.Validity:
+    if not_before.tzinfo is None or not_after.tzinfo is None:
+        raise ValidationError("certificate validity needs timezone-aware times")
+    if not_after <= not_before:
+        raise ValidationError("the certificate would expire before it starts")
+    return x509.Validity({"not_before": _time(not_before), "not_after": _time(not_after)})
+
+
+def _time(when: dt.datetime) -> x509.Time:
+    # RFC 5280 4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050.
+    return x509.Time({"utc_time" if when.year < 2050 else "general_time": when})
+
+
+def _extensions(req: CertificateRequest, issuer_key_id: bytes) -> list[x509.Extension]:
+    pol = policy(req.usage)
+    exts = [
+        {
+            "extn_id": "basic_constraints",
+            "critical": True,
+            "extn_value": {"ca": pol.is_ca, "path_len_constraint": pol.path_length}
+            if pol.is_ca
+            else {"ca": False},
+        },
+        {"extn_id": "key_usage", "critical": True, "extn_value": set(pol.key_usage)},
+        {
+            "extn_id": "key_identifier",
+            "critical": False,
+            "extn_value": key_identifier(req.public_key),
+        },
+        {
+            "extn_id": "authority_key_identifier",
+            "critical": False,
+            "extn_value": {"key_identifier": issuer_key_id},
+        },
+    ]
+    if pol.extended_key_usage:
+        exts.append(
+            {
+                "extn_id": "extended_key_usage",
+                "critical": False,
+                "extn_value": list(pol.extended_key_usage),
+            }
+        )
+    if req.email:
+        exts.append(
+            {
+                "extn_id": "subject_alt_name",
+                "critical": False,
+                "extn_value": [x509.GeneralName({"rfc822_name": req.email})],
+            }
+        )
+    if req.links.crl_url:
+        exts.append(
+            {
+                "extn_id": "crl_distribution_points",
+                "critical": False,
+                "extn_value": [
+                    {
+                        "distribution_point": x509.DistributionPointName(
+                            {
+                                "full_name": [
+                                    x509.GeneralName(
+                                        {"uniform_resource_identifier": req.links.crl_url}
+                                    )
+                                ]
+                            }
+                        )
+                    }
+                ],
+            }
+        )
+    access = []
+    if req.links.ocsp_url:
+        access.append(
+            {
+                "access_method": "ocsp",
+                "access_location": x509.GeneralName(
+                    {"uniform_resource_identifier": req.links.ocsp_url}
+                ),
+            }
+        )
+    if req.links.issuer_url:
+        access.append(
+            {
+                "access_method": "ca_issuers",
+                "access_location": x509.GeneralName(
+                    {"uniform_resource_identifier": req.links.issuer_url}
+                ),
+            }
+        )
+    if access:
+        exts.append(
+            {"extn_id": "authority_information_access", "critical": False, "extn_value": access}
+        )
+    return [x509.Extension(e) for e in exts]
+
+
+def issue(
+    req: CertificateRequest, issuer: x509.Name, issuer_public_key: SM2PublicKey, sign: Signer
+) -> x509.Certificate:
+    """Build the TBSCertificate, sign it with ``sign``, return the certificate."""
+    tbs = x509.TbsCertificate(
+        {
+            "version": "v3",
+            "serial_number": req.serial,
+            "signature": sm2_algorithm(),
+            "issuer": issuer,
+            "validity": _validity(req.not_before, req.not_after),
+            "subject": req.subject,
+            "subject_public_key_info": keys.PublicKeyInfo.load(req.public_key.to_spki_der()),
+            "extensions": _extensions(req, key_identifier(issuer_public_key)),
+        }
+    )
+    signature = sign(tbs.dump())
+    return x509.Certificate(
+        {
+            "tbs_certificate": tbs,
+            "signature_algorithm": sm2_algorithm(),
+            "signature_value": core.OctetBitString(signature),
+        }
+    )
+
+
+def public_key_of(cert: x509.Certificate) -> SM2PublicKey:
+    spki = cert["tbs_certificate"]["subject_public_key_info"]
+    algorithm = spki["algorithm"]
+    if algorithm["algorithm"].native != "ec" or algorithm["parameters"].chosen.dotted != SM2_CURVE:
+        raise ValidationError(
+            "the certificate's key is not an SM2 key (sm2p256v1)", code="wrong_curve"
+        )
+    return SM2PublicKey.from_point(spki["public_key"].native)
+
+
+def verify_signature(cert: x509.Certificate, issuer_key: SM2PublicKey) -> None:
+    """Raise InvalidSignature unless ``issuer_key`` signed ``cert`` (SM2-with-SM3, default ID)."""
+    if cert["signature_algorithm"]["algorithm"].dotted != SM2_WITH_SM3:
+        raise InvalidSignature("the certificate is not signed with SM2-with-SM3")
+    issuer_key.verify(bytes(cert["signature_value"]), cert["tbs_certificate"].dump())
