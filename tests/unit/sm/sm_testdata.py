@@ -1,4 +1,6 @@
-"""Shared helpers for the SM tests: the published vectors under tests/vectors/sm."""
+"""Helpers for the SM tests: the published vectors under tests/vectors/sm, a test certificate.
+
+A plain module (not conftest.py) so that its name cannot clash with other directories' conftest."""
 
 from __future__ import annotations
 

@@ -8,10 +8,10 @@ import sys
 
 import pytest
 from asn1crypto import pem
+from sm_testdata import load_vectors, make_certificate
 
 from anbao.cli.main import main
 from anbao.sm import SM2PrivateKey, load_private_key, load_public_key, public_key_to_der
-from conftest import load_vectors, make_certificate
 
 
 @pytest.fixture(autouse=True)

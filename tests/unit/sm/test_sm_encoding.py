@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from asn1crypto import algos, core, keys, pem
+from sm_testdata import make_certificate
 
 from anbao.sm import (
     BadPassphrase,
@@ -20,7 +21,6 @@ from anbao.sm import (
     public_key_to_pem,
 )
 from anbao.sm.encoding import SM4_CBC_OID
-from conftest import make_certificate
 
 KEY = SM2PrivateKey.generate()
 FAST = {"iterations": 1000}  # the default 600,000 is exercised once, in the CLI tests

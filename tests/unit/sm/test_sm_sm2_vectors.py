@@ -8,6 +8,7 @@ verified and decrypted.
 from __future__ import annotations
 
 import pytest
+from sm_testdata import load_vectors
 from tongsuopy.crypto import hashes
 from tongsuopy.crypto.asymciphers import ec
 
@@ -23,7 +24,6 @@ from anbao.sm import (
     encode_signature,
 )
 from anbao.sm import sm2 as sm2_module
-from conftest import load_vectors
 
 DATA = load_vectors("sm2")
 SIGN = DATA["sign"][0]

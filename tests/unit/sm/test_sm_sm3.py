@@ -8,9 +8,9 @@ import hmac
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from sm_testdata import load_vectors
 
 from anbao.sm import InvalidSignature, SM3Hash, hmac_sm3, sm3, verify_hmac_sm3
-from conftest import load_vectors
 
 SM3_VECTORS = load_vectors("sm3")["vectors"]
 HMAC_VECTORS = load_vectors("hmac_sm3")["vectors"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from sm_testdata import load_vectors
 
 from anbao.sm import DecryptionError, sm4
-from conftest import load_vectors
 
 VECTORS = {v["id"]: v for v in load_vectors("sm4")["vectors"]}
 H = bytes.fromhex
