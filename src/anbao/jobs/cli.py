@@ -38,7 +38,10 @@ def register(subparsers: Any) -> None:
     p.add_argument("--json", action="store_true", help=_("print JSON"))
     p.set_defaults(func=cmd_show)
 
-    p = commands.add_parser("run", help=_("submit a job; with --wait follow its progress"))
+    p = commands.add_parser(
+        "run", help=_("submit a job; with --wait follow its progress"),
+        description=_("Without a broker the job runs inside this command, which then exits "
+                      "only when the job has finished, with or without --wait."))
     p.add_argument("kind", metavar=_("KIND"), help=_("the job kind, e.g. jobs.selftest"))
     p.add_argument("--param", action="append", default=[], metavar=_("NAME=VALUE"),
                    help=_("a job parameter; the value is read as JSON when it parses"))

@@ -22,6 +22,8 @@ STATE_LABELS = {
     State.CANCELLED: _("cancelled"),
 }
 STATE_CHOICES = [(state.value, label) for state, label in STATE_LABELS.items()]
+# Classes of anbao.css that colour a state (the poller in static/jobs uses the same map).
+STATE_CSS = {State.SUCCEEDED: "ok", State.FAILED: "bad", State.CANCELLED: "warn"}
 
 
 class Job(models.Model):
@@ -57,6 +59,10 @@ class Job(models.Model):
     @property
     def state_label(self) -> str:
         return str(STATE_LABELS.get(State(self.state), self.state))
+
+    @property
+    def state_css(self) -> str:
+        return STATE_CSS.get(State(self.state), "")
 
     @property
     def is_finished(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib import messages
@@ -43,6 +44,8 @@ def job_detail(request: Any, job_id: str) -> HttpResponse:
         return _not_found(request, exc)
     return render(request, "jobs/detail.html", {
         "job": job, "can_cancel": request.user.can(Capability.JOBS_CANCEL),
+        "params_json": json.dumps(job.params, ensure_ascii=False, sort_keys=True),
+        "result_json": json.dumps(job.result, ensure_ascii=False, indent=2, sort_keys=True),
     })
 
 

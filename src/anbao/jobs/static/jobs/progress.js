@@ -4,6 +4,7 @@
 (function () {
   "use strict";
   var INTERVAL_MS = 2000;
+  var STATE_CSS = { succeeded: "ok", failed: "bad", cancelled: "warn" };
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
 
@@ -26,7 +27,7 @@
     if (bar) { bar.value = job.progress; bar.textContent = job.progress + "%"; }
     setText(root, "progress_text", job.progress + "%");
     var state = setText(root, "state_label", job.state_label);
-    if (state) { state.className = "state-" + job.state; }
+    if (state) { state.className = STATE_CSS[job.state] || ""; }
     setText(root, "message", job.message || "");
     setText(root, "started_at", formatTime(job.started_at));
     setText(root, "finished_at", formatTime(job.finished_at));
