@@ -81,7 +81,8 @@ def _passphrase(path: str | None) -> bytes | None:
 
 
 def _id(args: argparse.Namespace) -> bytes:
-    raw = DEFAULT_ID if args.id is None else args.id.encode("utf-8")
+    # os.fsencode gives back the exact argv bytes, even ones that are not UTF-8.
+    raw = DEFAULT_ID if args.id is None else os.fsencode(args.id)
     if len(raw) > MAX_ID_BYTES:
         raise ValidationError(_("the SM2 ID is longer than %(n)d bytes") % {"n": MAX_ID_BYTES})
     return raw

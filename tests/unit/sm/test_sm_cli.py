@@ -270,3 +270,15 @@ def test_messages_are_translated(pair, message, tmp_path, run, monkeypatch):
     assert run(*args)[1] == "签名有效\n"
     code, _, err = run(*args, "--id", "other")
     assert code == 1 and one_line_error(err) == "anbao: 签名无效"
+
+
+def test_id_bytes_that_are_not_utf8(pair, message, tmp_path, run):
+    # argv arrives as str with surrogate escapes; the ID must be the original bytes.
+    key, pub = pair
+    sig = tmp_path / "sig.der"
+    odd_id = b"id-\xff\xfe".decode("utf-8", "surrogateescape")
+    sign = ["sm", "sign", "--key", str(key), "--id", odd_id, "--in", str(message)]
+    assert run(*sign, "--out", str(sig))[0] == 0
+    load_public_key(pub.read_bytes()).verify(
+        sig.read_bytes(), message.read_bytes(), distinguishing_id=b"id-\xff\xfe"
+    )
