@@ -6,6 +6,7 @@ Input serializers check types and ranges; the services then check the contract's
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from anbao.engagement.core.schedule import Cadence
@@ -197,12 +198,20 @@ class DeliverableOut(serializers.ModelSerializer):
     kind_name = serializers.CharField(source="kind.name", read_only=True)
     submitted_by = serializers.StringRelatedField()
     accepted_by = serializers.StringRelatedField()
+    report_file = serializers.SerializerMethodField(
+        help_text="The newest generated file of this deliverable (reports.ReportFile id).")
 
     class Meta:
         model = Deliverable
         fields = ["id", "engagement", "kind", "kind_name", "sequence", "period_start",
                   "period_end", "due_date", "status", "submitted_at", "submitted_by",
-                  "accepted_at", "accepted_by", "note"]
+                  "accepted_at", "accepted_by", "note", "report_file"]
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_report_file(self, obj: Deliverable) -> int | None:
+        files = getattr(obj, "report_files", None)
+        newest = files.order_by("-id").first() if files is not None else None
+        return newest.pk if newest is not None else None
 
 
 class MilestoneOut(serializers.ModelSerializer):
@@ -244,6 +253,7 @@ class EngagementDetailOut(EngagementOut):
         fields = [*EngagementOut.Meta.fields, "service_items", "deliverable_kinds",
                   "payment_milestones", "guarantee"]
 
+    @extend_schema_field(GuaranteeOut(allow_null=True))
     def get_guarantee(self, obj: Engagement) -> dict | None:  # type: ignore[type-arg]
         g = Guarantee.objects.filter(engagement=obj).first()
         return GuaranteeOut(g).data if g else None
