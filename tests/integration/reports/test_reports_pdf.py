@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy
 import pytest
+from django.utils import translation
 from PIL import Image
 from reports_testlib import REPORT_DAY, sm3_of
 
@@ -130,3 +131,23 @@ def test_the_chart_is_drawn_with_its_bars(pdf, tmp_path):
             found = True
             break
     assert found, "no page shows the chart's bars"
+
+
+def test_cli_renders_a_pdf_from_the_extension(engagement, tmp_path, capsys, monkeypatch):
+    from anbao.cli.main import main
+    from anbao.reports.models import ReportFile
+
+    require_program("soffice")
+    monkeypatch.setenv("ANBAO_CLI_LANGUAGE", "zh-hans")
+    out = tmp_path / "进度报告.pdf"
+    try:
+        code = main(["report", "render", "status", "--engagement", str(engagement.pk),
+                     "--out", str(out)])
+    finally:
+        translation.deactivate()
+    _out, err = capsys.readouterr()
+    assert (code, err) == (0, "")
+    report = ReportFile.objects.get()
+    assert report.format == "pdf" and out.read_bytes().startswith(b"%PDF-")
+    assert sm3_of(out.read_bytes()) == report.sm3
+    assert "项目进度报告" in text_of(out, 1)
