@@ -5,13 +5,24 @@ from __future__ import annotations
 import io
 import stat
 import sys
+import tempfile
+from pathlib import Path
 
 import pytest
 from asn1crypto import pem
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sm_testdata import load_vectors, make_certificate
 
 from anbao.cli.main import main
-from anbao.sm import SM2PrivateKey, load_private_key, load_public_key, public_key_to_der
+from anbao.sm import (
+    SM2PrivateKey,
+    load_private_key,
+    load_public_key,
+    private_key_to_pem,
+    public_key_to_der,
+    public_key_to_pem,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -282,3 +293,41 @@ def test_id_bytes_that_are_not_utf8(pair, message, tmp_path, run):
     load_public_key(pub.read_bytes()).verify(
         sig.read_bytes(), message.read_bytes(), distinguishing_id=b"id-\xff\xfe"
     )
+
+
+KEY_FOR_FUZZ = SM2PrivateKey.generate()
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.sampled_from(["pubkey", "sig", "key", "ciphertext"]),
+    st.binary(max_size=200) | st.sampled_from([b"", b"-----BEGIN PUBLIC KEY-----\n"]),
+)
+def test_cli_never_raises_on_garbage_files(capsys, kind, blob):
+    with tempfile.TemporaryDirectory() as tmp:
+        d = Path(tmp)
+        files = {
+            "pubkey": public_key_to_pem(KEY_FOR_FUZZ.public_key()),
+            "sig": KEY_FOR_FUZZ.sign(b"m"),
+            "key": private_key_to_pem(KEY_FOR_FUZZ),
+            "ciphertext": KEY_FOR_FUZZ.public_key().encrypt(b"m"),
+            "msg": b"m",
+        }
+        files[kind] = blob
+        for name, data in files.items():
+            (d / name).write_bytes(data)
+        p = {name: str(d / name) for name in files}
+        commands = [
+            ["sm", "verify", "--pubkey", p["pubkey"], "--in", p["msg"], "--sig", p["sig"]],
+            ["sm", "sign", "--key", p["key"], "--in", p["msg"], "--out", str(d / "out.sig")],
+            ["sm", "decrypt", "--key", p["key"], "--in", p["ciphertext"], "--out", str(d / "o")],
+            ["sm", "encrypt", "--pubkey", p["pubkey"], "--in", p["msg"], "--out", str(d / "c")],
+        ]
+        for argv in commands:
+            code = main(argv)
+            _, err = capsys.readouterr()
+            assert code in (0, 1, 2)
+            if code:
+                one_line_error(err)
