@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from jobs_procs import ROOT, fresh_instance, parse_json, wait_for
+
 from services import require_service
 
 pytestmark = pytest.mark.celery
