@@ -198,14 +198,15 @@ def kind_delete(request: Any, pk: int) -> HttpResponse:
     kind = get_object_or_404(DeliverableKind, pk=pk)
     try:
         services.delete_kind(kind, actor=request.user, request=request)
-        messages.success(request, _("The deliverable kind was removed."))
     except errors.Error as exc:
-        messages.error(request, exc.message)
+        return render(request, "web/error.html",
+                      {"status": exc.http_status, "message": exc.message},
+                      status=exc.http_status)
+    messages.success(request, _("The deliverable kind was removed."))
     return redirect("engagement:detail", pk=kind.engagement_id)
 
 
-@requires(VIEW)
-def deliverable_detail(request: Any, pk: int) -> HttpResponse:
+def _deliverable_page(request: Any, pk: int, status: int = 200) -> HttpResponse:
     deliverable = get_object_or_404(
         Deliverable.objects.select_related("kind", "engagement", "submitted_by",
                                            "accepted_by"), pk=pk)
@@ -215,7 +216,12 @@ def deliverable_detail(request: Any, pk: int) -> HttpResponse:
         "d": deliverable,
         "report_files": [(f, _report_url(f)) for f in rows],
         "can_work": request.user.can(EDIT), "can_accept": request.user.can(ACCEPT),
-    })
+    }, status=status)
+
+
+@requires(VIEW)
+def deliverable_detail(request: Any, pk: int) -> HttpResponse:
+    return _deliverable_page(request, pk)
 
 
 def _report_url(report_file: Any) -> str:
@@ -227,18 +233,18 @@ def _report_url(report_file: Any) -> str:
 
 
 def _transition(request: Any, pk: int, allowed: tuple[str, ...]) -> HttpResponse:
+    """Apply an action; a refusal shows the deliverable again with the reason and a 4xx."""
     deliverable = get_object_or_404(Deliverable, pk=pk)
     action = request.POST.get("action", "")
-    if action not in allowed:
-        messages.error(request, _("Unknown action."))
-        return redirect("engagement:deliverable", pk=pk)
     try:
+        if action not in allowed:
+            raise errors.ValidationError(_("Unknown action."))
         services.transition(deliverable, action, actor=request.user, request=request,
                             note=request.POST.get("note", "")[:2000])
     except errors.Error as exc:
         messages.error(request, exc.message)
-    else:
-        messages.success(request, _("%(name)s: done.") % {"name": str(deliverable)})
+        return _deliverable_page(request, pk, status=exc.http_status)
+    messages.success(request, _("%(name)s: done.") % {"name": str(deliverable)})
     return redirect("engagement:deliverable", pk=pk)
 
 

@@ -218,3 +218,33 @@ def test_add_kind_and_item(client_as, sample):
     assert r.status_code == 400
     assert sample.deliverables.count() == 43 + 12
     assert Decimal(client.get(f"{BASE}{sample.pk}/").json()["amount"]) == 879000
+
+
+def test_patch_bad_input_and_redating(client_as, new_contract):
+    client = client_as("engineer")
+    pk = client.post(BASE, new_contract, content_type="application/json").json()["id"]
+    for bad in ({"end_date": "2023-01-01"}, {"amount": "-5"}, {"status": "lost"},
+                {"liabilities": {"termination_grace_days": -1}},
+                {"parties": [{"role": "client", "name": ""}]}):
+        response = client.patch(f"{BASE}{pk}/", bad, content_type="application/json")
+        assert response.status_code == 400, (bad, response.json())
+    e = Engagement.objects.get(pk=pk)
+    assert (str(e.end_date), e.amount, e.status) == ("2024-12-31", 500000, "active")
+    assert e.parties.get(role="client").name == "测试医院"
+    # Six months instead of twelve: the monthly kind shrinks to six, dates move.
+    r = client.patch(f"{BASE}{pk}/", {"end_date": "2024-06-30"},
+                     content_type="application/json")
+    assert r.status_code == 200, r.json()
+    kinds = {k["code"]: k["required_count"] for k in r.json()["deliverable_kinds"]}
+    assert kinds == {"inspection-report": 6, "final-acceptance-report": 1}
+    final = Deliverable.objects.get(engagement_id=pk, kind__code="final-acceptance-report")
+    assert str(final.due_date) == "2024-06-30"  # the new last day
+
+
+def test_delete_refused_once_work_is_recorded(client_as, sample):
+    client = client_as("engineer")
+    client.post(f"{BASE}{sample.pk}/work-log/", {"date": "2022-07-01", "title": "巡检"},
+                content_type="application/json")
+    response = client.delete(f"{BASE}{sample.pk}/")
+    assert response.status_code == 409
+    assert Engagement.objects.filter(pk=sample.pk).exists()

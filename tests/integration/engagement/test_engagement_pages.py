@@ -166,10 +166,16 @@ def test_accepting_a_planned_deliverable_is_refused(client, sample, officer):
     d = Deliverable.objects.first()
     client.force_login(officer)
     response = client.post(reverse("engagement:deliverable_review", args=[d.pk]),
-                           {"action": "accept"}, follow=True)
+                           {"action": "accept"})
+    assert response.status_code == 409
+    assert "计划中" in response.content.decode()  # the refusal names the state
     d.refresh_from_db()
     assert d.status == "planned"
-    assert response.context["messages"]
+    unknown = client.post(reverse("engagement:deliverable_review", args=[d.pk]),
+                          {"action": "submit"})
+    assert unknown.status_code == 400
+    d.refresh_from_db()
+    assert d.status == "planned"
 
 
 def test_deliverable_actions_need_post(client_as, sample):
@@ -269,3 +275,39 @@ def test_dashboard_as_of_a_day(client_as, sample):
     assert "2022-07-14" in page and "6153.00" in page
     bad = client.get(reverse("engagement:dashboard"), {"today": "2022-13-01"})
     assert bad.status_code == 200 and "YYYY-MM-DD" in bad.content.decode()
+
+
+def test_kind_in_work_cannot_be_removed(client_as, sample, engineer):
+    from anbao.engagement.services import transition
+
+    d = Deliverable.objects.get(kind__code="hardening-report", sequence=1)
+    transition(d, "start", actor=engineer)
+    client = client_as("engineer")
+    response = client.post(reverse("engagement:kind_delete", args=[d.kind_id]))
+    assert response.status_code == 409
+    assert Deliverable.objects.filter(kind_id=d.kind_id).count() == 4
+
+
+def test_bad_service_item_and_attachment_forms(client_as, sample):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_as("engineer")
+    url = reverse("engagement:item_create", args=[sample.pk])
+    base = {"code": "extra", "name": "额外", "category": "service", "quantity": "1",
+            "unit": "次"}
+    assert client.post(url, {**base, "quantity": "0"}).status_code == 400
+    assert client.post(url, {**base, "code": "certificates"}).status_code == 400  # duplicate
+    assert sample.service_items.count() == 13
+    entry = client.post(reverse("engagement:work_log_add", args=[sample.pk]),
+                        {"date": "2023-01-05", "title": "巡检"})
+    assert entry.status_code == 302
+    pk = WorkLogEntry.objects.get().pk
+    url = reverse("engagement:attachment_add", args=["work-log", pk])
+    assert client.post(url, {}).status_code == 400
+    bad = client.post(url, {"files": [SimpleUploadedFile("a.png", b"not png")]})
+    assert bad.status_code == 400
+    assert not Attachment.objects.exists()
+    good = client.post(url, {"files": [SimpleUploadedFile("a.png", b"\x89PNG\r\n\x1a\nxx")]})
+    assert good.status_code == 302
+    assert client.get(reverse("engagement:attachment_add",
+                              args=["nothing", pk])).status_code == 404

@@ -4,9 +4,9 @@ Public names used by other apps: ``load_sample`` (``anbao init``), ``status_summ
 dashboard and the 项目进度报告), ``current_engagement``.
 """
 
+from anbao.engagement.services.checks import clean_contract
 from anbao.engagement.services.contracts import (
     add_kind,
-    clean_contract,
     create_engagement,
     create_kind,
     delete_engagement,

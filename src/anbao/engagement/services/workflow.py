@@ -19,6 +19,7 @@ from anbao.audit.services import DENIED, record
 from anbao.engagement.core import liabilities as L
 from anbao.engagement.models import Deliverable, Engagement, Guarantee, PaymentMilestone
 from anbao.engagement.services import parse as P
+from anbao.engagement.services.checks import clean_guarantee
 from anbao.errors import Conflict, PermissionDenied
 
 S = Deliverable.Status
@@ -141,8 +142,6 @@ def update_milestone(milestone: PaymentMilestone, changes: dict[str, Any], *, ac
 def update_guarantee(engagement: Engagement, changes: dict[str, Any], *, actor: Any,
                      request: Any = None) -> Guarantee:
     """Set or change the guarantee: dates received and returned, issuer, reference."""
-    from anbao.engagement.services.contracts import clean_guarantee
-
     existing = Guarantee.objects.filter(engagement=engagement).first()
     base = {f: getattr(existing, f) for f in ("percentage", "provide_by", "return_by",
                                               "received_on", "returned_on", "issuer",
