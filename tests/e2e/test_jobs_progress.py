@@ -30,9 +30,23 @@ def test_progress_refreshes_without_reload_and_cancel_stops_the_job(server, page
     # Without a broker the job runs inside this command, on the server's database.
     env = {**_env(server.data_dir), "ANBAO_CLI_LANGUAGE": "en"}
     proc = subprocess.Popen(
-        [ANBAO, "job", "run", "jobs.selftest", "--param", "steps=40", "--param", "pause=0.4",
-         "--wait", "--json"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [
+            ANBAO,
+            "job",
+            "run",
+            "jobs.selftest",
+            "--param",
+            "steps=40",
+            "--param",
+            "pause=0.4",
+            "--wait",
+            "--json",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         page.goto(server.url + "/jobs/")
         for _ in range(50):
@@ -45,16 +59,22 @@ def test_progress_refreshes_without_reload_and_cancel_stops_the_job(server, page
         # The poller moves the bar while the page stays loaded.
         page.wait_for_function(
             "v => { const p = document.querySelector('tr[data-job] progress');"
-            " return p && p.value > v; }", arg=start, timeout=15000)
+            " return p && p.value > v; }",
+            arg=start,
+            timeout=15000,
+        )
         row.locator("a").first.click()
         page.wait_for_selector("[data-detail]")
         page.wait_for_function(
             "() => document.querySelector('[data-field=log]').textContent.includes('round 3/40')",
-            timeout=15000)
+            timeout=15000,
+        )
         page.click("[data-cancel-form] button")
         page.wait_for_function(
             "() => document.querySelector('[data-field=state_label]').textContent.trim()"
-            " === '已取消'", timeout=15000)
+            " === '已取消'",
+            timeout=15000,
+        )
         assert page.locator("[data-cancel-form]").count() == 0
         out, err = proc.communicate(timeout=30)
     finally:

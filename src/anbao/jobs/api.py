@@ -13,20 +13,30 @@ from anbao.accounts.access import HasCapability
 from anbao.accounts.core import Capability
 from anbao.jobs import services
 
-JobSchema = inline_serializer("Job", {
-    "id": serializers.UUIDField(), "kind": serializers.CharField(),
-    "name": serializers.CharField(), "params": serializers.JSONField(),
-    "state": serializers.ChoiceField(["queued", "running", "succeeded", "failed", "cancelled"]),
-    "state_label": serializers.CharField(), "progress": serializers.IntegerField(),
-    "message": serializers.CharField(), "result": serializers.JSONField(allow_null=True),
-    "error": serializers.CharField(), "backend": serializers.CharField(),
-    "schedule": serializers.CharField(), "created_by": serializers.CharField(allow_null=True),
-    "created_at": serializers.DateTimeField(),
-    "started_at": serializers.DateTimeField(allow_null=True),
-    "finished_at": serializers.DateTimeField(allow_null=True),
-    "cancel_requested": serializers.BooleanField(), "finished": serializers.BooleanField(),
-    "log": serializers.CharField(required=False),
-})
+JobSchema = inline_serializer(
+    "Job",
+    {
+        "id": serializers.UUIDField(),
+        "kind": serializers.CharField(),
+        "name": serializers.CharField(),
+        "params": serializers.JSONField(),
+        "state": serializers.ChoiceField(["queued", "running", "succeeded", "failed", "cancelled"]),
+        "state_label": serializers.CharField(),
+        "progress": serializers.IntegerField(),
+        "message": serializers.CharField(),
+        "result": serializers.JSONField(allow_null=True),
+        "error": serializers.CharField(),
+        "backend": serializers.CharField(),
+        "schedule": serializers.CharField(),
+        "created_by": serializers.CharField(allow_null=True),
+        "created_at": serializers.DateTimeField(),
+        "started_at": serializers.DateTimeField(allow_null=True),
+        "finished_at": serializers.DateTimeField(allow_null=True),
+        "cancel_requested": serializers.BooleanField(),
+        "finished": serializers.BooleanField(),
+        "log": serializers.CharField(required=False),
+    },
+)
 
 
 class JobList(APIView):
@@ -34,8 +44,12 @@ class JobList(APIView):
     read_capability = Capability.JOBS_VIEW
 
     @extend_schema(
-        parameters=[OpenApiParameter("state", str), OpenApiParameter("kind", str),
-                    OpenApiParameter("limit", int), OpenApiParameter("offset", int)],
+        parameters=[
+            OpenApiParameter("state", str),
+            OpenApiParameter("kind", str),
+            OpenApiParameter("limit", int),
+            OpenApiParameter("offset", int),
+        ],
         responses=JobSchema,
     )
     def get(self, request: Request) -> Response:

@@ -112,9 +112,11 @@ class CeleryBackend:
             logger.error("cannot send job %s to the broker: %s", job_id, exc)
             with translation.override(settings.LANGUAGE_CODE):
                 Job.objects.filter(pk=job_id, state=State.QUEUED.value).update(
-                    state=State.FAILED.value, finished_at=timezone.now(),
-                    error=_("The job could not be sent to the broker: %(error)s")
-                    % {"error": exc}, message=_("Broker unreachable"))
+                    state=State.FAILED.value,
+                    finished_at=timezone.now(),
+                    error=_("The job could not be sent to the broker: %(error)s") % {"error": exc},
+                    message=_("Broker unreachable"),
+                )
 
     def revoke(self, job: Job) -> None:
         from anbao.jobs.celery_app import app
@@ -142,8 +144,9 @@ def get_backend(name: str | None = None) -> Backend:
     """The backend called ``name`` (default: the configured one), created once per process."""
     name = name or backend_name()
     if name not in _FACTORIES:
-        raise ConfigurationError(f"ANBAO_JOB_BACKEND must be one of {sorted(_FACTORIES)}, "
-                                 f"got {name!r}")
+        raise ConfigurationError(
+            f"ANBAO_JOB_BACKEND must be one of {sorted(_FACTORIES)}, got {name!r}"
+        )
     if name == "celery" and not getattr(settings, "CELERY_BROKER_URL", ""):
         raise ConfigurationError("ANBAO_JOB_BACKEND is celery but CELERY_BROKER_URL is empty")
     with _BACKENDS_LOCK:

@@ -43,8 +43,13 @@ def beat_entry(entry: Periodic) -> dict[str, Any]:
         when: Any = timedelta(seconds=schedule.seconds)
     else:
         minute, hour, day_of_month, month, day_of_week = schedule.expression.split()
-        when = crontab(minute=minute, hour=hour, day_of_month=day_of_month,
-                       month_of_year=month, day_of_week=day_of_week)
+        when = crontab(
+            minute=minute,
+            hour=hour,
+            day_of_month=day_of_month,
+            month_of_year=month,
+            day_of_week=day_of_week,
+        )
     return {"task": SCHEDULED_TASK, "schedule": when, "args": (entry.name,)}
 
 

@@ -18,18 +18,25 @@ EXIT_OK, EXIT_NO = 0, 1
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("job", help=_("background jobs: list, show, run, cancel"),
-                                   description=_("Background jobs and their progress."))
+    parser = subparsers.add_parser(
+        "job",
+        help=_("background jobs: list, show, run, cancel"),
+        description=_("Background jobs and their progress."),
+    )
     commands = parser.add_subparsers(dest="job_command", metavar=_("COMMAND"))
     commands.required = True
 
     p = commands.add_parser("list", help=_("list jobs, newest first"))
-    p.add_argument("--state", default="", metavar=_("STATE"),
-                   help=_("only jobs in this state (queued, running, succeeded, failed, "
-                          "cancelled)"))
+    p.add_argument(
+        "--state",
+        default="",
+        metavar=_("STATE"),
+        help=_("only jobs in this state (queued, running, succeeded, failed, cancelled)"),
+    )
     p.add_argument("--kind", default="", metavar=_("KIND"), help=_("only jobs of this kind"))
-    p.add_argument("--limit", type=int, default=50, metavar="N",
-                   help=_("at most N jobs (default 50)"))
+    p.add_argument(
+        "--limit", type=int, default=50, metavar="N", help=_("at most N jobs (default 50)")
+    )
     p.add_argument("--json", action="store_true", help=_("print JSON"))
     p.set_defaults(func=cmd_list)
 
@@ -39,16 +46,31 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=cmd_show)
 
     p = commands.add_parser(
-        "run", help=_("submit a job; with --wait follow its progress"),
-        description=_("Without a broker the job runs inside this command, which then exits "
-                      "only when the job has finished, with or without --wait."))
+        "run",
+        help=_("submit a job; with --wait follow its progress"),
+        description=_(
+            "Without a broker the job runs inside this command, which then exits "
+            "only when the job has finished, with or without --wait."
+        ),
+    )
     p.add_argument("kind", metavar=_("KIND"), help=_("the job kind, e.g. jobs.selftest"))
-    p.add_argument("--param", action="append", default=[], metavar=_("NAME=VALUE"),
-                   help=_("a job parameter; the value is read as JSON when it parses"))
-    p.add_argument("--wait", action="store_true",
-                   help=_("wait for the job to finish, showing its progress"))
-    p.add_argument("--timeout", type=float, default=3600, metavar=_("SECONDS"),
-                   help=_("with --wait, give up after this many seconds"))
+    p.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar=_("NAME=VALUE"),
+        help=_("a job parameter; the value is read as JSON when it parses"),
+    )
+    p.add_argument(
+        "--wait", action="store_true", help=_("wait for the job to finish, showing its progress")
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=3600,
+        metavar=_("SECONDS"),
+        help=_("with --wait, give up after this many seconds"),
+    )
     p.add_argument("--json", action="store_true", help=_("print the job as JSON"))
     p.set_defaults(func=cmd_run)
 
@@ -84,22 +106,37 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(_("No jobs."))
         return EXIT_OK
     print_table(
-        [_("ID"), _("Kind"), _("State"), _("Progress"), _("Message"), _("Started"),
-         _("Finished")],
-        [[job.id, job.kind, job.state_label, f"{job.progress}%", job.message[:60],
-          _when(job.started_at), _when(job.finished_at)] for job in jobs],
+        [_("ID"), _("Kind"), _("State"), _("Progress"), _("Message"), _("Started"), _("Finished")],
+        [
+            [
+                job.id,
+                job.kind,
+                job.state_label,
+                f"{job.progress}%",
+                job.message[:60],
+                _when(job.started_at),
+                _when(job.finished_at),
+            ]
+            for job in jobs
+        ],
     )
     return EXIT_OK
 
 
 def _print_job(job: Any, *, with_log: bool) -> None:
     rows = [
-        (_("ID"), str(job.id)), (_("Kind"), job.kind), (_("Name"), job.name),
-        (_("State"), job.state_label), (_("Progress"), bar(job.progress)),
-        (_("Message"), job.message), (_("Parameters"), json.dumps(job.params, ensure_ascii=False)),
+        (_("ID"), str(job.id)),
+        (_("Kind"), job.kind),
+        (_("Name"), job.name),
+        (_("State"), job.state_label),
+        (_("Progress"), bar(job.progress)),
+        (_("Message"), job.message),
+        (_("Parameters"), json.dumps(job.params, ensure_ascii=False)),
         (_("Created by"), job.created_by.get_username() if job.created_by else job.actor_name),
-        (_("Created"), _when(job.created_at)), (_("Started"), _when(job.started_at)),
-        (_("Finished"), _when(job.finished_at)), (_("Backend"), job.backend),
+        (_("Created"), _when(job.created_at)),
+        (_("Started"), _when(job.started_at)),
+        (_("Finished"), _when(job.finished_at)),
+        (_("Backend"), job.backend),
     ]
     if job.cancel_requested and not job.is_finished:
         rows.append((_("Cancel requested"), _("yes")))
@@ -156,11 +193,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     if job.state == "succeeded":
         return EXIT_OK
     if not job.is_finished:
-        print(_("anbao: the job is still %(state)s after %(seconds)s seconds")
-              % {"state": job.state_label, "seconds": args.timeout}, file=sys.stderr)
+        print(
+            _("anbao: the job is still %(state)s after %(seconds)s seconds")
+            % {"state": job.state_label, "seconds": args.timeout},
+            file=sys.stderr,
+        )
     else:
-        print(_("anbao: the job ended %(state)s: %(error)s")
-              % {"state": job.state_label, "error": job.error or job.message}, file=sys.stderr)
+        print(
+            _("anbao: the job ended %(state)s: %(error)s")
+            % {"state": job.state_label, "error": job.error or job.message},
+            file=sys.stderr,
+        )
     return EXIT_NO
 
 
@@ -176,8 +219,12 @@ def follow(job_id: Any, *, timeout: float, poll: float = 0.25) -> Any:
         current = (job.progress, job.message)
         if current != shown:
             line = f"{bar(job.progress)} {job.message}"
-            print(("\r" + line.ljust(100)) if tty else line, end="" if tty else "\n",
-                  file=sys.stderr, flush=True)
+            print(
+                ("\r" + line.ljust(100)) if tty else line,
+                end="" if tty else "\n",
+                file=sys.stderr,
+                flush=True,
+            )
             shown = current
         if job.is_finished or time.monotonic() >= deadline:
             if tty:

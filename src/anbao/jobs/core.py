@@ -191,8 +191,9 @@ class Cron:
             if self._day_matches(day, fields):
                 for hour in hours:
                     for minute in minutes:
-                        candidate = datetime(day.year, day.month, day.day, hour, minute,
-                                             tzinfo=now.tzinfo)
+                        candidate = datetime(
+                            day.year, day.month, day.day, hour, minute, tzinfo=now.tzinfo
+                        )
                         if candidate >= start:
                             return candidate
             day += timedelta(days=1)

@@ -31,8 +31,9 @@ class Job(models.Model):
     kind = models.CharField(_("kind"), max_length=100, db_index=True)
     name = models.CharField(_("name"), max_length=200, blank=True)
     params = models.JSONField(_("parameters"), default=dict, blank=True)
-    state = models.CharField(_("state"), max_length=16, choices=STATE_CHOICES,
-                             default=State.QUEUED.value, db_index=True)
+    state = models.CharField(
+        _("state"), max_length=16, choices=STATE_CHOICES, default=State.QUEUED.value, db_index=True
+    )
     progress = models.PositiveSmallIntegerField(_("progress"), default=0)
     message = models.CharField(_("message"), max_length=500, blank=True)
     result = models.JSONField(_("result"), null=True, blank=True)
@@ -40,9 +41,14 @@ class Job(models.Model):
     error = models.TextField(_("error"), blank=True)
     backend = models.CharField(_("backend"), max_length=16, blank=True)
     schedule = models.CharField(_("schedule"), max_length=100, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+",
-                                   verbose_name=_("created by"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)

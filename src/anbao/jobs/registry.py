@@ -50,8 +50,14 @@ def job(
     """Register ``fn`` as the job kind ``name``; re-registering a name replaces it."""
 
     def register(fn: JobFunction) -> JobFunction:
-        _KINDS[name] = JobKind(name=name, fn=fn, label=label or name, validate=validate,
-                               description=description, defaults=dict(defaults or {}))
+        _KINDS[name] = JobKind(
+            name=name,
+            fn=fn,
+            label=label or name,
+            validate=validate,
+            description=description,
+            defaults=dict(defaults or {}),
+        )
         return fn
 
     return register
@@ -65,8 +71,9 @@ def get_kind(name: str) -> JobKind:
     try:
         return _KINDS[name]
     except KeyError:
-        raise ValidationError(_("Unknown job kind: %(kind)s") % {"kind": name},
-                              code="unknown_kind") from None
+        raise ValidationError(
+            _("Unknown job kind: %(kind)s") % {"kind": name}, code="unknown_kind"
+        ) from None
 
 
 def kinds() -> list[JobKind]:

@@ -49,7 +49,8 @@ class JobContext:
     def progress(self, percent: float, message: str = "") -> None:
         """Store progress (clamped to 0..100) and a one-line message; stop if cancelled."""
         Job.objects.filter(pk=self.job_id).update(
-            progress=core.clamp_progress(percent), message=core.short_message(message))
+            progress=core.clamp_progress(percent), message=core.short_message(message)
+        )
         self.check_cancelled()
 
     def log(self, line: str) -> None:
@@ -137,11 +138,16 @@ def _mark_failed(job: Job, error: str) -> None:
     _audit(job, "job.end", FAILURE)
 
 
-def _finish(job: Job, state: State, *, result: Any = None,
-            error: str = "", message: str | None = None) -> str:
+def _finish(
+    job: Job, state: State, *, result: Any = None, error: str = "", message: str | None = None
+) -> str:
     core.check_transition(job.state, state)
-    fields: dict[str, Any] = {"state": state.value, "finished_at": timezone.now(),
-                              "error": error, "result": result}
+    fields: dict[str, Any] = {
+        "state": state.value,
+        "finished_at": timezone.now(),
+        "error": error,
+        "result": result,
+    }
     if state == State.SUCCEEDED:
         fields["progress"] = core.PROGRESS_MAX
     if message is not None:
@@ -160,5 +166,11 @@ def _audit(job: Job, action: str, outcome: str) -> None:
         details["schedule"] = job.schedule
     if job.error:
         details["error"] = job.error[:500]
-    record(action, actor=job.created_by or job.actor_name, object_type="job",
-           object_id=str(job.id), outcome=outcome, details=details)
+    record(
+        action,
+        actor=job.created_by or job.actor_name,
+        object_type="job",
+        object_id=str(job.id),
+        outcome=outcome,
+        details=details,
+    )

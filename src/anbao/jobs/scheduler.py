@@ -35,8 +35,13 @@ def _submit(entry: Periodic) -> Any:
 class Scheduler:
     """Keeps the next run time of each entry and submits the entries that are due."""
 
-    def __init__(self, entries: Sequence[Periodic], *, now: datetime,
-                 submit: Callable[[Periodic], Any] = _submit) -> None:
+    def __init__(
+        self,
+        entries: Sequence[Periodic],
+        *,
+        now: datetime,
+        submit: Callable[[Periodic], Any] = _submit,
+    ) -> None:
         self.entries = {entry.name: entry for entry in entries}
         self.next_runs = {name: core.next_run(e.schedule, now) for name, e in self.entries.items()}
         self._submit = submit
@@ -52,8 +57,7 @@ class Scheduler:
             try:
                 self._submit(entry)
             except Exception:  # noqa: BLE001 - one bad entry must not stop the others
-                logger.exception("scheduled job %s (%s) could not be submitted",
-                                 name, entry.kind)
+                logger.exception("scheduled job %s (%s) could not be submitted", name, entry.kind)
         return names
 
     def seconds_to_next(self, now: datetime) -> float:
@@ -104,8 +108,7 @@ def start_scheduler(entries: Sequence[Periodic] | None = None) -> Scheduler | No
         connections.close_all()
         if interrupted:
             logger.warning("jobs: %d unfinished in-process jobs marked interrupted", interrupted)
-        _scheduler = Scheduler(SCHEDULES if entries is None else entries,
-                               now=timezone.localtime())
+        _scheduler = Scheduler(SCHEDULES if entries is None else entries, now=timezone.localtime())
         _scheduler.start()
         return _scheduler
 

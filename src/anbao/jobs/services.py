@@ -56,8 +56,14 @@ def get(job_id: object) -> Job:
     return job
 
 
-def submit(kind: str, params: dict[str, Any] | None = None, user: Any = None, *,
-           schedule: str = "", request: Any = None) -> Job:
+def submit(
+    kind: str,
+    params: dict[str, Any] | None = None,
+    user: Any = None,
+    *,
+    schedule: str = "",
+    request: Any = None,
+) -> Job:
     """Queue a job of ``kind`` with ``params`` and start it on the configured backend."""
     if params is not None and not isinstance(params, dict):
         raise ValidationError(_("Job parameters must be an object."))
@@ -66,12 +72,23 @@ def submit(kind: str, params: dict[str, Any] | None = None, user: Any = None, *,
     backend = get_backend()
     creator = user if getattr(user, "is_authenticated", False) else None
     with transaction.atomic():
-        job = Job.objects.create(kind=kind, name=str(job_kind.label)[:200], params=clean,
-                                 backend=backend.name, schedule=schedule, created_by=creator,
-                                 message=site_text(QUEUED))
-        record("job.submit", actor=creator or ("scheduler" if schedule else "system"),
-               request=request, object_type="job", object_id=str(job.id),
-               details={"kind": kind, "backend": backend.name, "schedule": schedule})
+        job = Job.objects.create(
+            kind=kind,
+            name=str(job_kind.label)[:200],
+            params=clean,
+            backend=backend.name,
+            schedule=schedule,
+            created_by=creator,
+            message=site_text(QUEUED),
+        )
+        record(
+            "job.submit",
+            actor=creator or ("scheduler" if schedule else "system"),
+            request=request,
+            object_type="job",
+            object_id=str(job.id),
+            details={"kind": kind, "backend": backend.name, "schedule": schedule},
+        )
         backend.enqueue(job)
     job.refresh_from_db()
     return job
@@ -100,8 +117,9 @@ def cancel(job_id: object, user: Any = None, *, request: Any = None) -> Job:
             raise NotFound(_("No job with id %(id)s.") % {"id": str(job_id)[:64]})
         before = job.state
         if core.is_finished(before):
-            raise Conflict(_("The job has already finished: it is %(state)s.")
-                           % {"state": job.state_label})
+            raise Conflict(
+                _("The job has already finished: it is %(state)s.") % {"state": job.state_label}
+            )
         job.cancel_requested = True
         if before == State.QUEUED:
             job.state = State.CANCELLED.value
@@ -110,8 +128,14 @@ def cancel(job_id: object, user: Any = None, *, request: Any = None) -> Job:
         else:
             job.message = site_text(CANCEL_REQUESTED)
         job.save(update_fields=["cancel_requested", "state", "finished_at", "message"])
-        record("job.cancel", actor=user, request=request, object_type="job",
-               object_id=str(job.id), details={"kind": job.kind, "state_before": before})
+        record(
+            "job.cancel",
+            actor=user,
+            request=request,
+            object_type="job",
+            object_id=str(job.id),
+            details={"kind": job.kind, "state_before": before},
+        )
     if before == State.QUEUED:
         try:
             get_backend(job.backend or None).revoke(job)
@@ -150,11 +174,19 @@ def fail_interrupted(backend: str = "inprocess") -> int:
     jobs = list(Job.objects.filter(backend=backend, state__in=[s.value for s in core.ACTIVE]))
     for job in jobs:
         Job.objects.filter(pk=job.id, state=job.state).update(
-            state=State.FAILED.value, finished_at=timezone.now(),
-            error=site_text(INTERRUPTED_ERROR), message=site_text(INTERRUPTED))
-        record("job.end", actor="system", object_type="job", object_id=str(job.id),
-               outcome="failure", details={"kind": job.kind, "state": "failed",
-                                           "reason": "interrupted"})
+            state=State.FAILED.value,
+            finished_at=timezone.now(),
+            error=site_text(INTERRUPTED_ERROR),
+            message=site_text(INTERRUPTED),
+        )
+        record(
+            "job.end",
+            actor="system",
+            object_type="job",
+            object_id=str(job.id),
+            outcome="failure",
+            details={"kind": job.kind, "state": "failed", "reason": "interrupted"},
+        )
     return len(jobs)
 
 

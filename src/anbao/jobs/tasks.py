@@ -45,12 +45,19 @@ def verify_audit_trail(ctx: Any) -> dict[str, Any]:
     details: dict[str, Any] = {"checked": checked, "job": str(ctx.job_id)}
     if broken is not None:
         details.update(broken_at=broken.seq, reason=broken.reason)
-    audit.record("audit.verify", actor=ctx.actor, object_type="audit_chain",
-                 outcome=audit.SUCCESS if broken is None else audit.FAILURE, details=details)
+    audit.record(
+        "audit.verify",
+        actor=ctx.actor,
+        object_type="audit_chain",
+        outcome=audit.SUCCESS if broken is None else audit.FAILURE,
+        details=details,
+    )
     if broken is not None:
         ctx.log(f"chain broken at record {broken.seq}: {broken.reason}")
-        raise IntegrityError(_("The audit chain is broken at record %(seq)s (%(reason)s).")
-                             % {"seq": broken.seq, "reason": broken.reason})
+        raise IntegrityError(
+            _("The audit chain is broken at record %(seq)s (%(reason)s).")
+            % {"seq": broken.seq, "reason": broken.reason}
+        )
     ctx.log(f"{checked} records checked, chain intact")
     ctx.progress(100, _("%(count)d records checked, chain intact") % {"count": checked})
     return {"checked": checked, "intact": True}
@@ -65,22 +72,34 @@ def _selftest_params(params: dict[str, Any]) -> dict[str, Any]:
             pause = float(pause)
         except ValueError:
             pause = None
-    if isinstance(steps, bool) or not isinstance(steps, int) \
-            or not 1 <= steps <= SELFTEST_MAX_STEPS:
-        raise ValidationError(_("steps must be a whole number from 1 to %(max)d.")
-                              % {"max": SELFTEST_MAX_STEPS})
-    if isinstance(pause, bool) or not isinstance(pause, int | float) \
-            or not 0 <= pause <= SELFTEST_MAX_PAUSE:
-        raise ValidationError(_("pause must be a number of seconds from 0 to %(max)s.")
-                              % {"max": SELFTEST_MAX_PAUSE})
+    if (
+        isinstance(steps, bool)
+        or not isinstance(steps, int)
+        or not 1 <= steps <= SELFTEST_MAX_STEPS
+    ):
+        raise ValidationError(
+            _("steps must be a whole number from 1 to %(max)d.") % {"max": SELFTEST_MAX_STEPS}
+        )
+    if (
+        isinstance(pause, bool)
+        or not isinstance(pause, int | float)
+        or not 0 <= pause <= SELFTEST_MAX_PAUSE
+    ):
+        raise ValidationError(
+            _("pause must be a number of seconds from 0 to %(max)s.") % {"max": SELFTEST_MAX_PAUSE}
+        )
     unknown = sorted(set(params) - {"steps", "pause"})
     if unknown:
         raise ValidationError(_("Unknown parameter: %(name)s") % {"name": unknown[0]})
     return {"steps": steps, "pause": float(pause)}
 
 
-@job("jobs.selftest", label=gettext_lazy("Jobs self test"), validate=_selftest_params,
-     defaults={"steps": 3, "pause": 0.0})
+@job(
+    "jobs.selftest",
+    label=gettext_lazy("Jobs self test"),
+    validate=_selftest_params,
+    defaults={"steps": 3, "pause": 0.0},
+)
 def selftest(ctx: Any, steps: int, pause: float) -> dict[str, Any]:
     """Prove that a worker reaches the database, the data directory and an intact audit chain.
 
@@ -99,21 +118,33 @@ def selftest(ctx: Any, steps: int, pause: float) -> dict[str, Any]:
         probe_ok = _probe_data_dir()
         checked, broken = verify_chain()
         if broken is not None:
-            raise IntegrityError(_("The audit chain is broken at record %(seq)s (%(reason)s).")
-                                 % {"seq": broken.seq, "reason": broken.reason})
-        rounds.append({"db_ms": db_ms, "jobs": jobs, "audit_checked": checked,
-                       "data_dir_writable": probe_ok})
-        ctx.log(f"round {done + 1}/{steps}: database {db_ms} ms ({jobs} jobs), "
-                f"data dir {'writable' if probe_ok else 'NOT writable'}, "
-                f"audit chain intact ({checked} records)")
-        ctx.progress(core.step_progress(done + 1, steps),
-                     _("Round %(done)d of %(total)d done") % {"done": done + 1, "total": steps})
+            raise IntegrityError(
+                _("The audit chain is broken at record %(seq)s (%(reason)s).")
+                % {"seq": broken.seq, "reason": broken.reason}
+            )
+        rounds.append(
+            {"db_ms": db_ms, "jobs": jobs, "audit_checked": checked, "data_dir_writable": probe_ok}
+        )
+        ctx.log(
+            f"round {done + 1}/{steps}: database {db_ms} ms ({jobs} jobs), "
+            f"data dir {'writable' if probe_ok else 'NOT writable'}, "
+            f"audit chain intact ({checked} records)"
+        )
+        ctx.progress(
+            core.step_progress(done + 1, steps),
+            _("Round %(done)d of %(total)d done") % {"done": done + 1, "total": steps},
+        )
         if pause and done + 1 < steps:
             ctx.sleep(pause)
     if not all(r["data_dir_writable"] for r in rounds):
         raise ValidationError(_("The data directory is not writable by this worker."))
-    return {"rounds": len(rounds), "database": connection.vendor, "worker_pid": os.getpid(),
-            "audit_checked": rounds[-1]["audit_checked"], "details": rounds}
+    return {
+        "rounds": len(rounds),
+        "database": connection.vendor,
+        "worker_pid": os.getpid(),
+        "audit_checked": rounds[-1]["audit_checked"],
+        "details": rounds,
+    }
 
 
 def _probe_data_dir() -> bool:

@@ -30,10 +30,16 @@ def job_list(request: Any) -> HttpResponse:
         messages.error(request, exc.message)
         state, jobs = "", services.list_jobs()
     page = Paginator(jobs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "jobs/list.html", {
-        "page": page, "state": state, "states": STATE_CHOICES,
-        "can_cancel": request.user.can(Capability.JOBS_CANCEL),
-    })
+    return render(
+        request,
+        "jobs/list.html",
+        {
+            "page": page,
+            "state": state,
+            "states": STATE_CHOICES,
+            "can_cancel": request.user.can(Capability.JOBS_CANCEL),
+        },
+    )
 
 
 @requires(Capability.JOBS_VIEW)
@@ -42,11 +48,16 @@ def job_detail(request: Any, job_id: str) -> HttpResponse:
         job = services.get(job_id)
     except errors.NotFound as exc:
         return _not_found(request, exc)
-    return render(request, "jobs/detail.html", {
-        "job": job, "can_cancel": request.user.can(Capability.JOBS_CANCEL),
-        "params_json": json.dumps(job.params, ensure_ascii=False, sort_keys=True),
-        "result_json": json.dumps(job.result, ensure_ascii=False, indent=2, sort_keys=True),
-    })
+    return render(
+        request,
+        "jobs/detail.html",
+        {
+            "job": job,
+            "can_cancel": request.user.can(Capability.JOBS_CANCEL),
+            "params_json": json.dumps(job.params, ensure_ascii=False, sort_keys=True),
+            "result_json": json.dumps(job.result, ensure_ascii=False, indent=2, sort_keys=True),
+        },
+    )
 
 
 @requires(Capability.JOBS_CANCEL)

@@ -34,29 +34,56 @@ class Instance:
         self.database_url = database_url
 
     def env(self, **extra: str) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items()
-               if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "ANBAO_CELERY_QUEUE"}}
-        env.update(ANBAO_DATA_DIR=str(self.data_dir), DJANGO_SETTINGS_MODULE="anbao.settings",
-                   ANBAO_CLI_LANGUAGE="en", PYTHONUNBUFFERED="1")
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "ANBAO_CELERY_QUEUE"}
+        }
+        env.update(
+            ANBAO_DATA_DIR=str(self.data_dir),
+            DJANGO_SETTINGS_MODULE="anbao.settings",
+            ANBAO_CLI_LANGUAGE="en",
+            PYTHONUNBUFFERED="1",
+        )
         if self.database_url:
             env["DATABASE_URL"] = self.database_url
         env.update(extra)
         return env
 
-    def anbao(self, *args: str, env: dict[str, str] | None = None,
-              timeout: float = 60) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "anbao.cli", *args], env=env or self.env(),
-                              capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    def anbao(
+        self, *args: str, env: dict[str, str] | None = None, timeout: float = 60
+    ) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "anbao.cli", *args],
+            env=env or self.env(),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=ROOT,
+        )
 
     def spawn(self, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
-        return subprocess.Popen([sys.executable, "-m", "anbao.cli", *args], env=env or self.env(),
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+        return subprocess.Popen(
+            [sys.executable, "-m", "anbao.cli", *args],
+            env=env or self.env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
 
-    def python(self, code: str, *, env: dict[str, str] | None = None,
-               timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    def python(
+        self, code: str, *, env: dict[str, str] | None = None, timeout: float = 60
+    ) -> subprocess.CompletedProcess[str]:
         prelude = "import django; django.setup()\n"
-        return subprocess.run([sys.executable, "-c", prelude + code], env=env or self.env(),
-                              capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+        return subprocess.run(
+            [sys.executable, "-c", prelude + code],
+            env=env or self.env(),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=ROOT,
+        )
 
     def jobs(self) -> list[dict[str, Any]]:
         """Every job row, read straight from the database (not through anbao)."""
@@ -91,9 +118,14 @@ def fresh_instance(tmp_dir: Path) -> Iterator[Instance]:
             conn.execute(f'CREATE DATABASE "{name}"')
     instance = Instance(data_dir, f"postgres://postgres@127.0.0.1:5432/{name}" if name else "")
     try:
-        done = subprocess.run([sys.executable, "-m", "django", "migrate", "--noinput", "-v", "0"],
-                              env=instance.env(), capture_output=True, text=True, timeout=240,
-                              cwd=ROOT)
+        done = subprocess.run(
+            [sys.executable, "-m", "django", "migrate", "--noinput", "-v", "0"],
+            env=instance.env(),
+            capture_output=True,
+            text=True,
+            timeout=240,
+            cwd=ROOT,
+        )
         assert done.returncode == 0, done.stderr[-3000:]
         yield instance
     finally:
@@ -104,8 +136,7 @@ def fresh_instance(tmp_dir: Path) -> Iterator[Instance]:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def wait_for(predicate: Callable[[], Any], timeout: float, what: str,
-             interval: float = 0.1) -> Any:
+def wait_for(predicate: Callable[[], Any], timeout: float, what: str, interval: float = 0.1) -> Any:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()

@@ -45,15 +45,31 @@ def broker_env(request, instance):
 
 @contextmanager
 def celery_worker(env, log_path: Path):
-    command = [str(CELERY), "-A", "anbao.jobs.celery_app", "worker", "--pool=threads",
-               "--concurrency=2", "--loglevel=INFO", "--without-gossip", "--without-mingle",
-               "--without-heartbeat", "-n", f"test-{uuid.uuid4().hex[:8]}@%h"]
+    command = [
+        str(CELERY),
+        "-A",
+        "anbao.jobs.celery_app",
+        "worker",
+        "--pool=threads",
+        "--concurrency=2",
+        "--loglevel=INFO",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        "-n",
+        f"test-{uuid.uuid4().hex[:8]}@%h",
+    ]
     with open(log_path, "w", encoding="utf-8") as log:
-        proc = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                cwd=ROOT, start_new_session=True)
+        proc = subprocess.Popen(
+            command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True
+        )
     try:
-        wait_for(lambda: "ready." in log_path.read_text(encoding="utf-8")
-                 or proc.poll() is not None, 45, "the Celery worker to start", interval=0.2)
+        wait_for(
+            lambda: "ready." in log_path.read_text(encoding="utf-8") or proc.poll() is not None,
+            45,
+            "the Celery worker to start",
+            interval=0.2,
+        )
         assert proc.poll() is None, log_path.read_text(encoding="utf-8")[-3000:]
         yield proc
     finally:
@@ -83,27 +99,57 @@ def test_worker_runs_jobs_with_progress_and_cancel(instance, broker_env, tmp_pat
 
     log = tmp_path / "worker.log"
     with celery_worker(env, log) as worker:
-        done = instance.anbao("job", "run", "jobs.selftest", "--param", "steps=4",
-                              "--param", "pause=0.4", "--wait", "--timeout", "40", "--json",
-                              env=env, timeout=60)
+        done = instance.anbao(
+            "job",
+            "run",
+            "jobs.selftest",
+            "--param",
+            "steps=4",
+            "--param",
+            "pause=0.4",
+            "--wait",
+            "--timeout",
+            "40",
+            "--json",
+            env=env,
+            timeout=60,
+        )
         assert done.returncode == 0, done.stderr + log.read_text(encoding="utf-8")[-3000:]
         job = parse_json(done.stdout)
         assert job["state"] == "succeeded" and job["backend"] == "celery"
         assert job["result"]["rounds"] == 4
         assert job["result"]["worker_pid"] == worker.pid  # it ran in the worker
-        percents = {line.split("]")[1].split("%")[0].strip()
-                    for line in done.stderr.splitlines() if line.startswith("[")}
+        percents = {
+            line.split("]")[1].split("%")[0].strip()
+            for line in done.stderr.splitlines()
+            if line.startswith("[")
+        }
         assert percents & {"25", "50", "75"}, done.stderr  # progress seen on the way
         assert "100" in percents
 
-        runner = instance.spawn("job", "run", "jobs.selftest", "--param", "steps=60",
-                                "--param", "pause=0.25", "--wait", "--timeout", "40", "--json",
-                                env=env)
+        runner = instance.spawn(
+            "job",
+            "run",
+            "jobs.selftest",
+            "--param",
+            "steps=60",
+            "--param",
+            "pause=0.25",
+            "--wait",
+            "--timeout",
+            "40",
+            "--json",
+            env=env,
+        )
         try:
             running = wait_for(
-                lambda: next((j for j in instance.jobs()
-                              if j["state"] == "running" and j["progress"] > 0), None),
-                30, "a running job with progress")
+                lambda: next(
+                    (j for j in instance.jobs() if j["state"] == "running" and j["progress"] > 0),
+                    None,
+                ),
+                30,
+                "a running job with progress",
+            )
             cancel = instance.anbao("job", "cancel", running["id"], env=env)
             assert cancel.returncode == 0, cancel.stderr
             out, err = runner.communicate(timeout=30)

@@ -46,15 +46,17 @@ def test_list_shows_jobs(capsys, eager):
 
 @pytest.mark.parametrize(
     ("argv", "fragment"),
-    [(["job", "list", "--state", "paused"], "Unknown job state: paused"),
-     (["job", "list", "--limit", "0"], "--limit"),
-     (["job", "list", "--limit", "x"], "invalid int value"),
-     (["job", "show", "nope"], "No job with id nope"),
-     (["job", "cancel", "nope"], "No job with id nope"),
-     (["job", "run", "no.such"], "Unknown job kind: no.such"),
-     (["job", "run", "jobs.selftest", "--param", "steps"], "NAME=VALUE"),
-     (["job", "run", "jobs.selftest", "--param", "steps=0"], "steps must be"),
-     (["job"], "required")],
+    [
+        (["job", "list", "--state", "paused"], "Unknown job state: paused"),
+        (["job", "list", "--limit", "0"], "--limit"),
+        (["job", "list", "--limit", "x"], "invalid int value"),
+        (["job", "show", "nope"], "No job with id nope"),
+        (["job", "cancel", "nope"], "No job with id nope"),
+        (["job", "run", "no.such"], "Unknown job kind: no.such"),
+        (["job", "run", "jobs.selftest", "--param", "steps"], "NAME=VALUE"),
+        (["job", "run", "jobs.selftest", "--param", "steps=0"], "steps must be"),
+        (["job"], "required"),
+    ],
 )
 def test_bad_input_exits_2_with_one_line(capsys, eager, argv, fragment):
     code, out, err = run(capsys, *argv)
@@ -75,8 +77,9 @@ def test_show_prints_progress_and_log(capsys, eager):
 
 
 def test_run_and_wait_shows_progress(capsys, eager):
-    code, out, err = run(capsys, "job", "run", "jobs.selftest", "--param", "steps=4",
-                         "--wait", "--json")
+    code, out, err = run(
+        capsys, "job", "run", "jobs.selftest", "--param", "steps=4", "--wait", "--json"
+    )
     assert code == 0
     data = json.loads(out)
     assert data["state"] == "succeeded" and data["result"]["rounds"] == 4

@@ -19,8 +19,17 @@ def instance(tmp_path_factory):
 
 
 def test_run_and_follow_progress(instance):
-    done = instance.anbao("job", "run", "jobs.selftest", "--param", "steps=3",
-                          "--param", "pause=0.4", "--wait", "--json")
+    done = instance.anbao(
+        "job",
+        "run",
+        "jobs.selftest",
+        "--param",
+        "steps=3",
+        "--param",
+        "pause=0.4",
+        "--wait",
+        "--json",
+    )
     assert done.returncode == 0, done.stderr
     job = parse_json(done.stdout)
     assert job["state"] == "succeeded" and job["backend"] == "inprocess"
@@ -33,12 +42,25 @@ def test_run_and_follow_progress(instance):
 
 
 def test_cancel_from_another_process(instance):
-    runner = instance.spawn("job", "run", "jobs.selftest", "--param", "steps=40",
-                            "--param", "pause=0.25", "--wait", "--json")
+    runner = instance.spawn(
+        "job",
+        "run",
+        "jobs.selftest",
+        "--param",
+        "steps=40",
+        "--param",
+        "pause=0.25",
+        "--wait",
+        "--json",
+    )
     try:
-        job = wait_for(lambda: next((j for j in instance.jobs()
-                                     if j["state"] == "running" and j["progress"] > 0), None),
-                       30, "the job to make progress")
+        job = wait_for(
+            lambda: next(
+                (j for j in instance.jobs() if j["state"] == "running" and j["progress"] > 0), None
+            ),
+            30,
+            "the job to make progress",
+        )
         cancelled = instance.anbao("job", "cancel", job["id"])
         assert cancelled.returncode == 0, cancelled.stderr
         assert "Cancel requested" in cancelled.stdout

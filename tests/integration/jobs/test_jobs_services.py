@@ -21,8 +21,11 @@ pytestmark = pytest.mark.django_db
 
 
 def events(job):
-    return list(AuditRecord.objects.filter(object_type="job", object_id=str(job.id))
-                .order_by("seq").values_list("action", "outcome"))
+    return list(
+        AuditRecord.objects.filter(object_type="job", object_id=str(job.id))
+        .order_by("seq")
+        .values_list("action", "outcome")
+    )
 
 
 def test_selftest_runs_to_success_with_progress_log_and_audit(eager, make_user):
@@ -35,8 +38,11 @@ def test_selftest_runs_to_success_with_progress_log_and_audit(eager, make_user):
     assert job.result["rounds"] == 3 and job.result["database"] in {"sqlite", "postgresql"}
     assert all(r["data_dir_writable"] for r in job.result["details"])
     assert job.log.count("round ") == 3 and "audit chain intact" in job.log
-    assert events(job) == [("job.submit", "success"), ("job.start", "success"),
-                           ("job.end", "success")]
+    assert events(job) == [
+        ("job.submit", "success"),
+        ("job.start", "success"),
+        ("job.end", "success"),
+    ]
     assert AuditRecord.objects.filter(action="job.start").first().actor == "alice"
     assert audit.verify()[1] is None
     assert services.result(job.id) == job.result
@@ -53,9 +59,15 @@ def test_selftest_defaults_and_string_params(eager):
 
 @pytest.mark.parametrize(
     ("params", "message"),
-    [({"steps": 0}, "steps"), ({"steps": 101}, "steps"), ({"steps": "x"}, "steps"),
-     ({"steps": True}, "steps"), ({"pause": 9}, "pause"), ({"pause": "soon"}, "pause"),
-     ({"color": "red"}, "color")],
+    [
+        ({"steps": 0}, "steps"),
+        ({"steps": 101}, "steps"),
+        ({"steps": "x"}, "steps"),
+        ({"steps": True}, "steps"),
+        ({"pause": 9}, "pause"),
+        ({"pause": "soon"}, "pause"),
+        ({"color": "red"}, "color"),
+    ],
 )
 def test_bad_params_are_refused_before_anything_is_stored(eager, english, params, message):
     with pytest.raises(errors.ValidationError, match=message):
@@ -213,8 +225,10 @@ def test_audit_verify_job_fails_and_records_a_broken_chain(eager, monkeypatch):
 
 def test_scheduler_submits_due_entries_once_per_period(eager):
     now = timezone.localtime()
-    entries = [Periodic("check-hourly", "jobs.selftest", "every 1h", {"steps": 1}),
-               Periodic("nightly", "audit.verify", "30 2 * * *")]
+    entries = [
+        Periodic("check-hourly", "jobs.selftest", "every 1h", {"steps": 1}),
+        Periodic("nightly", "audit.verify", "30 2 * * *"),
+    ]
     sched = scheduler.Scheduler(entries, now=now)
     assert sched.tick(now) == []
     later = now + timedelta(hours=1, seconds=1)

@@ -56,8 +56,17 @@ def test_finished_and_active_partition_the_states():
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(-5, 0), (0, 0), (42.4, 42), (42.6, 43), (100, 100), (250, 100), (float("nan"), 0),
-     (float("inf"), 100), (float("-inf"), 0)],
+    [
+        (-5, 0),
+        (0, 0),
+        (42.4, 42),
+        (42.6, 43),
+        (100, 100),
+        (250, 100),
+        (float("nan"), 0),
+        (float("inf"), 100),
+        (float("-inf"), 0),
+    ],
 )
 def test_clamp_progress(value, expected):
     assert core.clamp_progress(value) == expected
@@ -75,8 +84,10 @@ def test_check_progress_accepts():
     assert core.check_progress(100) == 100
 
 
-@pytest.mark.parametrize(("done", "total", "pct"), [(0, 3, 0), (1, 3, 33), (2, 3, 67),
-                                                     (3, 3, 100), (0, 0, 100), (5, 4, 100)])
+@pytest.mark.parametrize(
+    ("done", "total", "pct"),
+    [(0, 3, 0), (1, 3, 33), (2, 3, 67), (3, 3, 100), (0, 0, 100), (5, 4, 100)],
+)
 def test_step_progress(done, total, pct):
     assert core.step_progress(done, total) == pct
 
@@ -124,8 +135,7 @@ def test_interval_counts_from_now():
     ],
 )
 def test_cron_next_after(expr, now, expected):
-    assert Cron(expr).next_after(now.replace(tzinfo=SHANGHAI)) == expected.replace(
-        tzinfo=SHANGHAI)
+    assert Cron(expr).next_after(now.replace(tzinfo=SHANGHAI)) == expected.replace(tzinfo=SHANGHAI)
 
 
 def test_cron_keeps_the_time_zone_of_now():
@@ -138,8 +148,20 @@ def test_cron_keeps_the_time_zone_of_now():
 
 @pytest.mark.parametrize(
     "expr",
-    ["", "* * * *", "* * * * * *", "60 * * * *", "* 24 * * *", "* * 0 * *", "* * * 13 *",
-     "* * * * 8", "a * * * *", "*/0 * * * *", "5-2 * * * *", "1,,2 * * * *"],
+    [
+        "",
+        "* * * *",
+        "* * * * * *",
+        "60 * * * *",
+        "* 24 * * *",
+        "* * 0 * *",
+        "* * * 13 *",
+        "* * * * 8",
+        "a * * * *",
+        "*/0 * * * *",
+        "5-2 * * * *",
+        "1,,2 * * * *",
+    ],
 )
 def test_bad_cron_expressions(expr):
     with pytest.raises(ScheduleError):
@@ -153,8 +175,13 @@ def test_cron_that_never_matches():
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("every 45s", Interval(45)), ("every 30m", Interval(1800)), ("every 6h", Interval(21600)),
-     ("every 1d", Interval(86400)), (" 30 2 * * * ", Cron("30 2 * * *"))],
+    [
+        ("every 45s", Interval(45)),
+        ("every 30m", Interval(1800)),
+        ("every 6h", Interval(21600)),
+        ("every 1d", Interval(86400)),
+        (" 30 2 * * * ", Cron("30 2 * * *")),
+    ],
 )
 def test_parse_schedule(text, expected):
     assert core.parse_schedule(text) == expected
