@@ -23,7 +23,14 @@ from anbao.accounts.access import HasCapability
 from anbao.accounts.core import Capability
 from anbao.engagement import api_serializers as S
 from anbao.engagement import services
-from anbao.engagement.models import Deliverable, Engagement, Guarantee, PaymentMilestone
+from anbao.engagement.models import (
+    Deliverable,
+    DeliverableKind,
+    Engagement,
+    Guarantee,
+    PaymentMilestone,
+    ServiceItem,
+)
 from anbao.engagement.services import parse as P
 
 
@@ -168,6 +175,33 @@ class ServiceItemListCreate(Base, generics.ListAPIView):
         item = services.save_service_item(_engagement(pk), data, actor=request.user,
                                           request=request)
         return Response(S.ServiceItemOut(item).data, status=status.HTTP_201_CREATED)
+
+
+class KindDetail(Base, APIView):
+    @extend_schema(responses=S.DeliverableKindOut)
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(S.DeliverableKindOut(get_object_or_404(DeliverableKind, pk=pk)).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, pk: int) -> Response:
+        kind = get_object_or_404(DeliverableKind, pk=pk)
+        services.delete_kind(kind, actor=request.user, request=request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ServiceItemDetail(Base, APIView):
+    @extend_schema(responses=S.ServiceItemOut)
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(S.ServiceItemOut(get_object_or_404(ServiceItem, pk=pk)).data)
+
+    @extend_schema(request=S.ServiceItemIn, responses=S.ServiceItemOut)
+    def patch(self, request: Request, pk: int) -> Response:
+        item = get_object_or_404(ServiceItem, pk=pk)
+        current = S.ServiceItemOut(item).data
+        data = _valid(S.ServiceItemIn, {**current, **request.data})
+        item = services.save_service_item(item.engagement, data, item=item,
+                                          actor=request.user, request=request)
+        return Response(S.ServiceItemOut(item).data)
 
 
 class MilestoneList(Base, generics.ListAPIView):

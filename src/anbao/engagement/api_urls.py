@@ -30,4 +30,6 @@ urlpatterns = [
         for action, view in api.DELIVERABLE_ACTIONS.items()
     ],
     path("payments/<int:pk>/", api.MilestoneDetail.as_view(), name="api-payment"),
+    path("deliverable-kinds/<int:pk>/", api.KindDetail.as_view(), name="api-deliverable-kind"),
+    path("service-items/<int:pk>/", api.ServiceItemDetail.as_view(), name="api-service-item"),
 ]

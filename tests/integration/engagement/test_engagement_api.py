@@ -248,3 +248,24 @@ def test_delete_refused_once_work_is_recorded(client_as, sample):
     response = client.delete(f"{BASE}{sample.pk}/")
     assert response.status_code == 409
     assert Engagement.objects.filter(pk=sample.pk).exists()
+
+
+def test_edit_item_and_remove_kind(client_as, sample):
+    client = client_as("engineer")
+    item = sample.service_items.get(code="certificates")
+    r = client.patch(f"/api/service-items/{item.pk}/", {"quantity": 900},
+                     content_type="application/json")
+    assert r.status_code == 200 and r.json()["quantity"] == 900
+    r = client.patch(f"/api/service-items/{item.pk}/", {"quantity": 0},
+                     content_type="application/json")
+    assert r.status_code == 400
+    r = client.patch(f"/api/service-items/{item.pk}/", {"code": "dm-licences"},
+                     content_type="application/json")
+    assert r.status_code == 409
+    item.refresh_from_db()
+    assert (item.quantity, item.code) == (900, "certificates")
+    kind = sample.deliverable_kinds.get(code="final-acceptance-report")
+    assert client.get(f"/api/deliverable-kinds/{kind.pk}/").json()["required_count"] == 1
+    assert client.delete(f"/api/deliverable-kinds/{kind.pk}/").status_code == 204
+    assert sample.deliverables.count() == 42
+    assert client.delete("/api/deliverable-kinds/999999/").status_code == 404
