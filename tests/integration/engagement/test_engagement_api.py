@@ -269,3 +269,22 @@ def test_edit_item_and_remove_kind(client_as, sample):
     assert client.delete(f"/api/deliverable-kinds/{kind.pk}/").status_code == 204
     assert sample.deliverables.count() == 42
     assert client.delete("/api/deliverable-kinds/999999/").status_code == 404
+
+
+def test_guarantee_amount_follows_its_share(client_as, sample):
+    client = client_as("engineer")
+    url = f"{BASE}{sample.pk}/guarantee/"
+    r = client.put(url, {"percentage": "15", "amount": "140000"},
+                   content_type="application/json")
+    assert r.status_code == 200 and r.json()["amount"] == "140000.00"
+    r = client.put(url, {"percentage": "15", "issuer": "华夏银行"},
+                   content_type="application/json")
+    assert r.json()["amount"] == "140000.00"  # same share: the agreed amount stays
+    r = client.put(url, {"percentage": "20"}, content_type="application/json")
+    assert r.json()["amount"] == "175800.00"
+    r = client.put(url, {"percentage": "15", "amount": "100"},
+                   content_type="application/json")
+    assert r.status_code == 400  # below 15 % of the contract
+    r = client.put(url, {"percentage": "20", "received_on": "2099-01-01"},
+                   content_type="application/json")
+    assert r.status_code == 400

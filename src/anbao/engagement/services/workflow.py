@@ -7,6 +7,7 @@ alone (``DELIVERABLE_ACCEPT``) and records who and when. Every change is audited
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
@@ -143,17 +144,22 @@ def update_guarantee(engagement: Engagement, changes: dict[str, Any], *, actor: 
                      request: Any = None) -> Guarantee:
     """Set or change the guarantee: dates received and returned, issuer, reference."""
     existing = Guarantee.objects.filter(engagement=engagement).first()
-    base = {f: getattr(existing, f) for f in ("percentage", "provide_by", "return_by",
-                                              "received_on", "returned_on", "issuer",
-                                              "reference")} if existing else {}
+    fields = ("percentage", "amount", "provide_by", "return_by", "received_on", "returned_on",
+              "issuer", "reference")
+    base = {f: getattr(existing, f) for f in fields} if existing else {}
+    if existing and "amount" not in changes and _differs(changes.get("percentage"),
+                                                         existing.percentage):
+        base.pop("amount", None)  # a new share means a new amount
     base.update(changes)
-    base.pop("amount", None)
     clean = clean_guarantee(base, engagement.amount)
     if clean["returned_on"] and not clean["received_on"]:
         raise P.invalid("returned_on", _("a guarantee cannot be returned before it is received"))
     if clean["returned_on"] and clean["received_on"] and clean["returned_on"] < clean[
             "received_on"]:
         raise P.invalid("returned_on", _("is before the day it was received"))
+    for field in ("received_on", "returned_on"):
+        if clean[field] and clean[field] > timezone.localdate():
+            raise P.invalid(field, _("cannot be in the future"))
     with transaction.atomic():
         if existing is None:
             existing = Guarantee.objects.create(engagement=engagement, **clean)
@@ -164,6 +170,15 @@ def update_guarantee(engagement: Engagement, changes: dict[str, Any], *, actor: 
         record("guarantee.update", actor=actor, request=request, object_type="guarantee",
                object_id=existing.pk, details={k: str(v) for k, v in clean.items()})
     return existing
+
+
+def _differs(given: Any, current: Decimal) -> bool:
+    if given in (None, ""):
+        return False
+    try:
+        return Decimal(str(given)) != current
+    except InvalidOperation:
+        return True
 
 
 def as_date(value: datetime | date | None) -> date | None:
