@@ -28,7 +28,7 @@ JobSchema = inline_serializer(
         "error": serializers.CharField(),
         "backend": serializers.CharField(),
         "schedule": serializers.CharField(),
-        "created_by": serializers.CharField(allow_null=True),
+        "created_by": serializers.CharField(),
         "created_at": serializers.DateTimeField(),
         "started_at": serializers.DateTimeField(allow_null=True),
         "finished_at": serializers.DateTimeField(allow_null=True),

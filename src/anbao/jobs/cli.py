@@ -132,7 +132,7 @@ def _print_job(job: Any, *, with_log: bool) -> None:
         (_("Progress"), bar(job.progress)),
         (_("Message"), job.message),
         (_("Parameters"), json.dumps(job.params, ensure_ascii=False)),
-        (_("Created by"), job.created_by.get_username() if job.created_by else job.actor_name),
+        (_("Created by"), job.actor_name),
         (_("Created"), _when(job.created_at)),
         (_("Started"), _when(job.started_at)),
         (_("Finished"), _when(job.finished_at)),
@@ -178,7 +178,7 @@ def parse_params(items: list[str]) -> dict[str, Any]:
 def cmd_run(args: argparse.Namespace) -> int:
     from anbao.jobs import services
 
-    job = services.submit(args.kind, parse_params(args.param))
+    job = services.submit(args.kind, parse_params(args.param), actor="cli")
     if not args.wait:
         if args.json:
             print_json(services.as_dict(job))
@@ -236,7 +236,7 @@ def follow(job_id: Any, *, timeout: float, poll: float = 0.25) -> Any:
 def cmd_cancel(args: argparse.Namespace) -> int:
     from anbao.jobs import services
 
-    job = services.cancel(args.id)
+    job = services.cancel(args.id, actor="cli")
     if job.is_finished:
         print(_("Job %(id)s cancelled.") % {"id": job.id})
     else:

@@ -49,6 +49,9 @@ class Job(models.Model):
         related_name="+",
         verbose_name=_("created by"),
     )
+    # The name at submission time: stays when the account is removed, and names non-person
+    # submitters ("cli", "scheduler").
+    submitted_by = models.CharField(_("submitted by"), max_length=150, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
@@ -76,6 +79,7 @@ class Job(models.Model):
 
     @property
     def actor_name(self) -> str:
-        if self.created_by_id is None:
-            return "scheduler" if self.schedule else "system"
-        return str(self.created_by.get_username()) if self.created_by else ""
+        """Who submitted the job: a user name, or ``cli``, ``scheduler``, ``system``."""
+        if self.created_by is not None:
+            return str(self.created_by.get_username())
+        return self.submitted_by or ("scheduler" if self.schedule else "system")

@@ -61,16 +61,25 @@ def submit(
     params: dict[str, Any] | None = None,
     user: Any = None,
     *,
+    actor: str = "",
     schedule: str = "",
     request: Any = None,
 ) -> Job:
-    """Queue a job of ``kind`` with ``params`` and start it on the configured backend."""
+    """Queue a job of ``kind`` with ``params`` and start it on the configured backend.
+
+    ``user`` is the person submitting; without one, ``actor`` names the submitter for the
+    audit trail (``cli``; the scheduler is named by ``schedule``).
+    """
     if params is not None and not isinstance(params, dict):
         raise ValidationError(_("Job parameters must be an object."))
     job_kind = get_kind(kind)
     clean = job_kind.clean_params(dict(params or {}))
     backend = get_backend()
     creator = user if getattr(user, "is_authenticated", False) else None
+    if creator is not None:
+        submitter = str(creator.get_username())
+    else:
+        submitter = actor or ("scheduler" if schedule else "system")
     with transaction.atomic():
         job = Job.objects.create(
             kind=kind,
@@ -79,11 +88,12 @@ def submit(
             backend=backend.name,
             schedule=schedule,
             created_by=creator,
+            submitted_by=submitter[:150],
             message=site_text(QUEUED),
         )
         record(
             "job.submit",
-            actor=creator or ("scheduler" if schedule else "system"),
+            actor=creator or submitter,
             request=request,
             object_type="job",
             object_id=str(job.id),
@@ -107,7 +117,7 @@ def result(job_id: object) -> Any:
     return job.result
 
 
-def cancel(job_id: object, user: Any = None, *, request: Any = None) -> Job:
+def cancel(job_id: object, user: Any = None, *, actor: str = "", request: Any = None) -> Job:
     """Cancel a queued job at once; ask a running job to stop at its next check."""
     if user is not None and not user.can(Capability.JOBS_CANCEL):
         raise PermissionDenied(_("You may not cancel jobs."))
@@ -130,7 +140,7 @@ def cancel(job_id: object, user: Any = None, *, request: Any = None) -> Job:
         job.save(update_fields=["cancel_requested", "state", "finished_at", "message"])
         record(
             "job.cancel",
-            actor=user,
+            actor=user or actor or None,
             request=request,
             object_type="job",
             object_id=str(job.id),
@@ -204,7 +214,7 @@ def as_dict(job: Job, *, with_log: bool = False) -> dict[str, Any]:
         "error": job.error,
         "backend": job.backend,
         "schedule": job.schedule,
-        "created_by": job.created_by.get_username() if job.created_by else None,
+        "created_by": job.actor_name,
         "created_at": _iso(job.created_at),
         "started_at": _iso(job.started_at),
         "finished_at": _iso(job.finished_at),

@@ -7,6 +7,7 @@ import json
 import pytest
 from django.utils import translation
 
+from anbao.audit.models import AuditRecord
 from anbao.cli.main import main
 from anbao.jobs import services
 from anbao.jobs.core import State
@@ -84,6 +85,9 @@ def test_run_and_wait_shows_progress(capsys, eager):
     data = json.loads(out)
     assert data["state"] == "succeeded" and data["result"]["rounds"] == 4
     assert "100%" in err  # the progress line on stderr
+    assert data["created_by"] == "cli"
+    actors = dict(AuditRecord.objects.filter(object_id=data["id"]).values_list("action", "actor"))
+    assert actors == {"job.submit": "cli", "job.start": "cli", "job.end": "cli"}
 
 
 def test_run_without_wait_prints_the_id(capsys, queued_only):
@@ -103,6 +107,7 @@ def test_cancel(capsys, queued_only):
     job = services.submit("jobs.selftest")
     code, out, _ = run(capsys, "job", "cancel", str(job.id))
     assert code == 0 and f"Job {job.id} cancelled." in out
+    assert AuditRecord.objects.get(action="job.cancel").actor == "cli"
     code, _, err = run(capsys, "job", "cancel", str(job.id))
     assert code == 2 and "already finished" in err
 
