@@ -108,9 +108,25 @@ def _contract_data(form: EngagementForm) -> dict[str, Any]:
     return data
 
 
+def _standard_initial() -> dict[str, Any]:
+    """The sample contract's payment plan and guarantee share as a starting point.
+
+    Conditions tied to the sample's own dates are left for the user to write.
+    """
+    data = services.load_sample_data()
+    initial: dict[str, Any] = {"guarantee_percentage": data["guarantee"]["percentage"]}
+    for m in data["payment_milestones"]:
+        n = m["sequence"]
+        initial.update({f"m{n}_name": m["name"], f"m{n}_percentage": m["percentage"],
+                        f"m{n}_days_after_condition": m.get("days_after_condition")})
+        if "deadline" not in m:
+            initial[f"m{n}_condition"] = m["condition"]
+    return initial
+
+
 @requires(EDIT)
 def create(request: Any) -> HttpResponse:
-    form = EngagementForm(request.POST or None)
+    form = EngagementForm(request.POST or None, initial=_standard_initial())
     if request.method == "POST" and form.is_valid():
         data = _contract_data(form)
         data["payment_milestones"] = form.milestones()
