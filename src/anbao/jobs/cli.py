@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import time
@@ -11,7 +12,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from anbao.cli.output import print_json, print_table
-from anbao.errors import ValidationError
+from anbao.errors import Conflict, ValidationError
 
 BAR_WIDTH = 30
 EXIT_OK, EXIT_NO = 0, 1
@@ -185,7 +186,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         else:
             print(job.id)
         return EXIT_OK
-    job = follow(job.id, timeout=args.timeout)
+    try:
+        job = follow(job.id, timeout=args.timeout)
+    except KeyboardInterrupt:
+        if job.backend == "inprocess":
+            # The job runs in this process and would die with it: stop it cleanly instead.
+            with contextlib.suppress(Conflict):
+                services.cancel(job.id, actor="cli")
+        raise
     if args.json:
         print_json(services.as_dict(job, with_log=True))
     else:

@@ -7,6 +7,7 @@ show them; so these tests drive ``anbao job`` in subprocesses against a fresh da
 from __future__ import annotations
 
 import json
+import signal
 
 import pytest
 from jobs_procs import fresh_instance, parse_json, wait_for
@@ -99,3 +100,31 @@ print(json.dumps({"most": most, "queued_while_full": queued_while_full, "states"
     seen = json.loads(done.stdout.strip().splitlines()[-1])
     assert seen["states"] == ["succeeded"] * 3, seen["errors"]
     assert seen["most"] == 2 and seen["queued_while_full"]
+
+
+def test_ctrl_c_while_waiting_cancels_the_in_process_job(instance):
+    before = {j["id"] for j in instance.jobs()}
+    runner = instance.spawn(
+        "job", "run", "jobs.selftest", "--param", "steps=40", "--param", "pause=0.25", "--wait"
+    )
+    try:
+        job = wait_for(
+            lambda: next(
+                (
+                    j
+                    for j in instance.jobs()
+                    if j["id"] not in before and j["state"] == "running" and j["progress"] > 0
+                ),
+                None,
+            ),
+            30,
+            "the job to make progress",
+        )
+        runner.send_signal(signal.SIGINT)
+        _, err = runner.communicate(timeout=30)
+    finally:
+        runner.kill()
+    assert runner.returncode == 130, err
+    assert err.strip().endswith("anbao: interrupted")
+    final = {j["id"]: j for j in instance.jobs()}[job["id"]]
+    assert final["state"] == "cancelled"
