@@ -102,3 +102,25 @@ def test_guarantee_states():
     assert s.exposure.client_total == Decimal("395.55")
     behind = contract([d(1, "pentest-report", date(2022, 9, 14))], guarantee=held)
     assert summarize(behind, date(2023, 3, 3)).exposure.client_late_guarantee == 0
+
+
+def test_a_past_day_ignores_what_happened_later():
+    c = contract(
+        [d(1, "inspection-report", date(2022, 7, 7), "accepted", date(2022, 7, 20)),
+         d(2, "inspection-report", date(2022, 8, 5), "accepted", date(2022, 8, 1), seq=2)],
+        [MilestoneIn(1, 1, "首付款", Decimal(50), Decimal("439500"), "c", date(2022, 6, 25),
+                     date(2022, 7, 30), date(2022, 6, 10)),
+         MilestoneIn(2, 2, "保函款", Decimal(20), Decimal("175800"), "c", date(2022, 12, 10),
+                     None, date(2022, 12, 5))],
+        GuaranteeIn(Decimal("131850"), date(2022, 12, 8), date(2022, 12, 7), date(2023, 2, 28),
+                    date(2023, 3, 3)),
+        final=date(2023, 5, 30))
+    s = summarize(c, date(2022, 7, 14))
+    assert [x.id for x in s.overdue] == [1]  # submitted on the 20th: not yet on the 14th
+    assert s.overdue[0].days_late == 7 and s.exposure.termination_right
+    assert s.delivered_total == 0 and s.accepted_total == 0
+    assert [p.state for p in s.payments] == ["overdue", "pending"]
+    assert s.payments[0].days_late == 19
+    assert s.guarantee.state == "awaited" and s.final_accepted_on is None
+    later = summarize(c, date(2023, 3, 5))
+    assert later.guarantee.state == "returned" and later.delivered_total == 2

@@ -15,12 +15,15 @@ Rules:
   two reports late on the same day are one day of delay, not two;
 - the client's late-payment exposure is per instalment (0.1 % a day of the unpaid part);
 - the guarantee exposure applies only while the provider was on schedule on the return
-  deadline (no deliverable due by then was late).
+  deadline (no deliverable due by then was late);
+- the summary is *as of* ``today``: whatever is dated after it (a submission, an acceptance,
+  a payment, the guarantee's receipt or return, final acceptance) has not happened yet, so a
+  past day can be looked at after the fact.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -60,6 +63,7 @@ class MilestoneIn:
     condition: str
     due_date: date | None
     paid_on: date | None = None
+    condition_met_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -214,6 +218,40 @@ class StatusSummary:
 
 # ---- computation -------------------------------------------------------------------------
 
+def _after(day: date | None, today: date) -> bool:
+    return day is not None and day > today
+
+
+def _deliverable_as_of(d: DeliverableIn, today: date) -> DeliverableIn:
+    if _after(d.submitted_on, today):
+        return replace(d, status="in_progress", submitted_on=None, accepted_on=None)
+    if d.status == "accepted" and _after(d.accepted_on, today):
+        return replace(d, status="submitted", accepted_on=None)
+    return d
+
+
+def _milestone_as_of(m: MilestoneIn, today: date) -> MilestoneIn:
+    if _after(m.condition_met_on, today):
+        return replace(m, due_date=None, paid_on=None)
+    return replace(m, paid_on=None) if _after(m.paid_on, today) else m
+
+
+def as_of(c: ContractIn, today: date) -> ContractIn:
+    """``c`` as it stood on ``today``: events dated later are undone."""
+    g = c.guarantee
+    if g is not None:
+        received = None if _after(g.received_on, today) else g.received_on
+        returned = None if received is None or _after(g.returned_on, today) else g.returned_on
+        g = replace(g, received_on=received, returned_on=returned)
+    return replace(
+        c,
+        deliverables=tuple(_deliverable_as_of(d, today) for d in c.deliverables),
+        milestones=tuple(_milestone_as_of(m, today) for m in c.milestones),
+        guarantee=g,
+        final_accepted_on=None if _after(c.final_accepted_on, today) else c.final_accepted_on,
+    )
+
+
 def _late_until(d: DeliverableIn, today: date, final: date | None) -> date:
     if d.status in DELIVERED and d.submitted_on is not None:
         return d.submitted_on
@@ -292,6 +330,7 @@ def _guarantee_line(c: ContractIn, today: date) -> GuaranteeLine | None:
 
 def summarize(c: ContractIn, today: date) -> StatusSummary:
     """The status of contract ``c`` on ``today``."""
+    c = as_of(c, today)
     month = month_containing(today)
     lines = _deliverable_lines(c, today)
     by_id = {d.id: d for d in c.deliverables}

@@ -44,7 +44,7 @@ def contract_input(engagement: Engagement) -> S.ContractIn:
         milestones=tuple(
             S.MilestoneIn(m.pk, m.sequence, m.name, m.percentage, m.amount, m.condition,
                           L.milestone_due_date(m.condition_met_on, m.days_after_condition,
-                                               m.deadline), m.paid_on)
+                                               m.deadline), m.paid_on, m.condition_met_on)
             for m in engagement.payment_milestones.all()),
         guarantee=S.GuaranteeIn(guarantee.amount, guarantee.provide_by, guarantee.received_on,
                                 guarantee.return_by, guarantee.returned_on)
