@@ -134,7 +134,8 @@ def _action_view(action: str, capability: Capability) -> type[APIView]:
             deliverable = get_object_or_404(Deliverable, pk=pk)
             data = _valid(S.TransitionIn, request.data)
             row = services.transition(deliverable, action, actor=request.user,
-                                      request=request, note=data.get("note", ""))
+                                      request=request, note=data.get("note", ""),
+                                      at=data.get("at"))
             return Response(S.DeliverableOut(row).data)
 
     Action.__name__ = Action.__qualname__ = f"Deliverable{action.title()}"

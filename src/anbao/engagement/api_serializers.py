@@ -149,6 +149,9 @@ class MilestoneUpdateIn(serializers.Serializer):
 
 class TransitionIn(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    at = serializers.DateTimeField(
+        required=False, allow_null=True,
+        help_text="When it happened, to record it after the fact (default: now).")
 
 
 class WorkLogIn(serializers.Serializer):

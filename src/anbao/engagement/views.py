@@ -6,7 +6,7 @@ Thin: each view parses its form, calls a service, and shows the service's refusa
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
 from django.contrib import messages
@@ -14,6 +14,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -248,6 +249,17 @@ def _report_url(report_file: Any) -> str:
         return ""
 
 
+def _event_time(request: Any) -> datetime | None:
+    """The optional ``on`` date of an action recorded after the fact, as noon that day.
+
+    Today (or nothing) means now; a later day is passed on for the service to refuse.
+    """
+    day = parse.day({"on": request.POST.get("on")}, "on", required=False)
+    if day is None or day == timezone.localdate():
+        return None
+    return timezone.make_aware(datetime.combine(day, time(12)))
+
+
 def _transition(request: Any, pk: int, allowed: tuple[str, ...]) -> HttpResponse:
     """Apply an action; a refusal shows the deliverable again with the reason and a 4xx."""
     deliverable = get_object_or_404(Deliverable, pk=pk)
@@ -256,7 +268,7 @@ def _transition(request: Any, pk: int, allowed: tuple[str, ...]) -> HttpResponse
         if action not in allowed:
             raise errors.ValidationError(_("Unknown action."))
         services.transition(deliverable, action, actor=request.user, request=request,
-                            note=request.POST.get("note", "")[:2000])
+                            note=request.POST.get("note", "")[:2000], at=_event_time(request))
     except errors.Error as exc:
         messages.error(request, exc.message)
         return _deliverable_page(request, pk, status=exc.http_status)

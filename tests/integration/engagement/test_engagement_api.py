@@ -288,3 +288,16 @@ def test_guarantee_amount_follows_its_share(client_as, sample):
     r = client.put(url, {"percentage": "20", "received_on": "2099-01-01"},
                    content_type="application/json")
     assert r.status_code == 400
+
+
+def test_actions_recorded_after_the_fact(client, sample, engineer, officer):
+    d = Deliverable.objects.get(kind__code="pentest-report", sequence=1)
+    client.force_login(engineer)
+    url = f"/api/deliverables/{d.pk}/submit/"
+    future = client.post(url, {"at": "2099-01-01T10:00:00+08:00"},
+                         content_type="application/json")
+    assert future.status_code == 400
+    r = client.post(url, {"at": "2022-09-20T10:00:00+08:00"}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["submitted_at"].startswith("2022-09-20")
+    summary = client.get(f"{BASE}{sample.pk}/summary/", {"today": "2022-09-30"}).json()
+    assert summary["exposure"]["late_days"] >= 6

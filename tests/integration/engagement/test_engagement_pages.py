@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -311,3 +312,20 @@ def test_bad_service_item_and_attachment_forms(client_as, sample):
     assert good.status_code == 302
     assert client.get(reverse("engagement:attachment_add",
                               args=["nothing", pk])).status_code == 404
+
+
+def test_recording_a_past_submission_and_acceptance(client, sample, engineer, officer):
+    from anbao.engagement.services import status_summary
+
+    d = Deliverable.objects.get(kind__code="inspection-report", sequence=1)
+    client.force_login(engineer)
+    url = reverse("engagement:deliverable_work", args=[d.pk])
+    assert client.post(url, {"action": "submit", "on": "2099-01-01"}).status_code == 400
+    assert client.post(url, {"action": "submit", "on": "7 July"}).status_code == 400
+    assert client.post(url, {"action": "submit", "on": "2022-07-09"}).status_code == 302
+    client.force_login(officer)
+    url = reverse("engagement:deliverable_review", args=[d.pk])
+    assert client.post(url, {"action": "accept", "on": "2022-07-01"}).status_code == 400
+    assert client.post(url, {"action": "accept", "on": "2022-07-11"}).status_code == 302
+    s = status_summary(sample, date(2022, 7, 31))
+    assert s.exposure.late_days == 2 and s.accepted_total == 1

@@ -62,6 +62,8 @@ def transition(deliverable: Deliverable, action: str, *, actor: Any, request: An
     target, sources, capability = TRANSITIONS[action]
     _require(actor, capability, request, action, deliverable)
     when = at or timezone.now()
+    if when > timezone.now():
+        raise P.invalid("at", _("cannot be in the future"))
     with transaction.atomic():
         row = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
         if row.status not in sources:
