@@ -43,7 +43,7 @@ system-deps:
 lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/lint-imports
-	$(BIN)/mypy src/anbao/audit/core.py src/anbao/accounts/core.py src/anbao/conf.py src/anbao/jobs/core.py src/anbao/reports/core.py
+	$(BIN)/mypy src/anbao/audit/core.py src/anbao/accounts/core.py src/anbao/conf.py src/anbao/jobs/core.py src/anbao/reports/core.py src/anbao/engagement/core
 
 test: install system-deps lint
 	$(BIN)/pytest -q -p no:cacheprovider
