@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Protocol
 from uuid import UUID
@@ -129,7 +130,7 @@ class CeleryBackend:
 
 _BACKENDS: dict[str, Backend] = {}
 _BACKENDS_LOCK = threading.Lock()
-_FACTORIES = {
+_FACTORIES: dict[str, Callable[[], Backend]] = {
     "inprocess": lambda: InProcessBackend(getattr(settings, "ANBAO_JOB_THREADS", DEFAULT_THREADS)),
     "celery": CeleryBackend,
     "eager": EagerBackend,
