@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django import db
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -66,7 +67,11 @@ def load_sample(actor: Any = None) -> Engagement:
     if existing is not None:
         return existing
     data["source"] = "shared/seeds/000_0bd7e0368de6f1e2.txt"
-    return create_engagement(data, actor=actor)
+    try:
+        return create_engagement(data, actor=actor)
+    except Conflict:
+        # Another process loaded it between our look and our write.
+        return Engagement.objects.get(code=data["code"])
 
 
 # ---- writing -----------------------------------------------------------------------------
@@ -114,22 +119,31 @@ def create_engagement(data: dict[str, Any], *, actor: Any = None, request: Any =
                        % {"code": clean["code"]}, field="code")
     parts = {k: clean.pop(k) for k in ("parties", "service_items", "deliverable_kinds",
                                         "payment_milestones", "guarantee")}
-    with transaction.atomic():
-        engagement = Engagement.objects.create(**clean)
-        for party in parts["parties"]:
-            Party.objects.create(engagement=engagement, **party)
-        for item in parts["service_items"]:
-            ServiceItem.objects.create(engagement=engagement, **item)
-        for kind in parts["deliverable_kinds"]:
-            add_kind(engagement, kind)
-        for m in parts["payment_milestones"]:
-            m["days_after_condition"] = _none_if_negative(m["days_after_condition"])
-            PaymentMilestone.objects.create(engagement=engagement, **m)
-        if parts["guarantee"]:
-            Guarantee.objects.create(engagement=engagement, **parts["guarantee"])
-        record("engagement.create", actor=actor, request=request, object_type="engagement",
-               object_id=engagement.pk, details={"code": engagement.code,
-                                                 "amount": str(engagement.amount)})
+    try:
+        with transaction.atomic():
+            engagement = _write_contract(clean, parts)
+            record("engagement.create", actor=actor, request=request,
+                   object_type="engagement", object_id=engagement.pk,
+                   details={"code": engagement.code, "amount": str(engagement.amount)})
+    except db.IntegrityError:
+        raise Conflict(_("An engagement with registration number %(code)s exists already.")
+                       % {"code": clean["code"]}, field="code") from None
+    return engagement
+
+
+def _write_contract(clean: dict[str, Any], parts: dict[str, Any]) -> Engagement:
+    engagement = Engagement.objects.create(**clean)
+    for party in parts["parties"]:
+        Party.objects.create(engagement=engagement, **party)
+    for item in parts["service_items"]:
+        ServiceItem.objects.create(engagement=engagement, **item)
+    for kind in parts["deliverable_kinds"]:
+        add_kind(engagement, kind)
+    for m in parts["payment_milestones"]:
+        m["days_after_condition"] = _none_if_negative(m["days_after_condition"])
+        PaymentMilestone.objects.create(engagement=engagement, **m)
+    if parts["guarantee"]:
+        Guarantee.objects.create(engagement=engagement, **parts["guarantee"])
     return engagement
 
 
