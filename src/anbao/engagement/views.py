@@ -44,9 +44,13 @@ VIEW, EDIT, ACCEPT = (Capability.ENGAGEMENT_VIEW, Capability.ENGAGEMENT_EDIT,
                       Capability.DELIVERABLE_ACCEPT)
 
 
-def _form_page(request: Any, form: Any, title: str, cancel: str) -> HttpResponse:
+def _form_page(request: Any, form: Any, title: str, engagement_pk: int | None = None
+               ) -> HttpResponse:
+    """A form page; shown again after a POST only when the input was refused (400)."""
+    cancel = "engagement:detail" if engagement_pk else "engagement:list"
     return render(request, "engagement/form.html",
-                  {"form": form, "title": title, "cancel_url": cancel},
+                  {"form": form, "title": title, "cancel_url": cancel,
+                   "cancel_pk": engagement_pk},
                   status=400 if request.method == "POST" else 200)
 
 
@@ -63,7 +67,6 @@ def dashboard(request: Any) -> HttpResponse:
     summary = services.status_summary(engagement, today) if engagement else None
     return render(request, "engagement/dashboard.html",
                   {"engagement": engagement, "engagements": engagements, "s": summary,
-                   "as_of": request.GET.get("today", "") if today else "",
                    "can_edit": request.user.can(EDIT)})
 
 
@@ -146,7 +149,7 @@ def create(request: Any) -> HttpResponse:
             messages.success(request, _("The engagement %(code)s was created.")
                              % {"code": engagement.code})
             return redirect("engagement:detail", pk=engagement.pk)
-    return _form_page(request, form, _("New engagement"), "engagement:list")
+    return _form_page(request, form, _("New engagement"))
 
 
 @requires(EDIT)
@@ -172,7 +175,7 @@ def edit(request: Any, pk: int) -> HttpResponse:
             messages.success(request, _("The engagement was saved."))
             return redirect("engagement:detail", pk=engagement.pk)
     return _form_page(request, form, _("Edit %(code)s") % {"code": engagement.code},
-                      "engagement:list")
+                      engagement.pk)
 
 
 @requires(EDIT)
@@ -190,7 +193,7 @@ def service_item_form(request: Any, pk: int, item_pk: int | None = None) -> Http
         else:
             messages.success(request, _("The service item was saved."))
             return redirect("engagement:detail", pk=engagement.pk)
-    return _form_page(request, form, _("Service item"), "engagement:list")
+    return _form_page(request, form, _("Service item"), engagement.pk)
 
 
 @requires(EDIT)
@@ -206,7 +209,7 @@ def kind_create(request: Any, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The deliverable kind was added and scheduled."))
             return redirect("engagement:detail", pk=engagement.pk)
-    return _form_page(request, form, _("New deliverable kind"), "engagement:list")
+    return _form_page(request, form, _("New deliverable kind"), engagement.pk)
 
 
 @requires(EDIT)
@@ -304,7 +307,7 @@ def milestone_edit(request: Any, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The payment was recorded."))
             return redirect("engagement:detail", pk=milestone.engagement_id)
-    return _form_page(request, form, str(milestone), "engagement:list")
+    return _form_page(request, form, str(milestone), milestone.engagement_id)
 
 
 @requires(EDIT)
@@ -322,4 +325,4 @@ def guarantee_edit(request: Any, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The guarantee was saved."))
             return redirect("engagement:detail", pk=engagement.pk)
-    return _form_page(request, form, _("Performance guarantee"), "engagement:list")
+    return _form_page(request, form, _("Performance guarantee"), engagement.pk)

@@ -92,8 +92,6 @@ def transition(deliverable: Deliverable, action: str, *, actor: Any, request: An
     return row
 
 
-MILESTONE_FIELDS = ("condition_met_on", "invoice_date", "paid_on", "paid_amount", "deadline",
-                    "days_after_condition", "name", "condition")
 
 
 def update_milestone(milestone: PaymentMilestone, changes: dict[str, Any], *, actor: Any,
