@@ -87,7 +87,9 @@ class Instance:
 
     def jobs(self) -> list[dict[str, Any]]:
         """Every job row, read straight from the database (not through anbao)."""
-        query = "SELECT id, state, progress, message, backend, started_at FROM jobs_job"
+        query = (
+            "SELECT id, state, progress, message, backend, started_at, kind, schedule FROM jobs_job"
+        )
         if self.database_url:
             import psycopg
 
@@ -99,7 +101,7 @@ class Instance:
                 rows = conn.execute(query).fetchall()
             finally:
                 conn.close()
-        keys = ("id", "state", "progress", "message", "backend", "started_at")
+        keys = ("id", "state", "progress", "message", "backend", "started_at", "kind", "schedule")
         return [dict(zip(keys, (str(uuid.UUID(str(r[0]))), *r[1:]), strict=True)) for r in rows]
 
 

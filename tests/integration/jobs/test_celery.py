@@ -159,6 +159,27 @@ def test_worker_runs_jobs_with_progress_and_cancel(instance, broker_env, tmp_pat
         final = parse_json(out)
         assert final["state"] == "cancelled" and 0 < final["progress"] < 100
 
+        # What celery beat sends at 02:30: the worker creates the scheduled job and runs it.
+        tick = instance.python(
+            "from anbao.jobs.celery_app import SCHEDULED_TASK, app\n"
+            "app.send_task(SCHEDULED_TASK, args=['audit-verify-daily'])\n",
+            env=env,
+        )
+        assert tick.returncode == 0, tick.stderr[-2000:]
+        nightly = wait_for(
+            lambda: next(
+                (
+                    j
+                    for j in instance.jobs()
+                    if j["schedule"] == "audit-verify-daily" and j["state"] == "succeeded"
+                ),
+                None,
+            ),
+            20,
+            "the scheduled audit verification",
+        )
+        assert nightly["kind"] == "audit.verify" and nightly["backend"] == "celery"
+
     rows = {j["id"]: j for j in instance.jobs()}
     assert rows[early["id"]]["state"] == "cancelled"
     assert rows[early["id"]]["started_at"] is None
