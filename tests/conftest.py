@@ -46,6 +46,28 @@ def client_as(client, make_user):
     return sign_in
 
 
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+        or (marker is not None and marker.kwargs.get("transaction"))
+    )
+
+
+@pytest.fixture(autouse=True)
+def _audit_triggers_allow_flush(request):
+    """Around a transactional test: triggers in place during it, dropped for the flush."""
+    if not _is_transactional(request):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    from audit_triggers import drop_triggers, restore_triggers
+
+    restore_triggers()
+    yield
+    drop_triggers()
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     """Under CI=true a skipped test is a failed test: nothing may silently not run."""

@@ -16,6 +16,7 @@ urlpatterns = [
     path("jobs/", include("anbao.jobs.urls")),
     path("engagements/", include("anbao.engagement.urls")),
     path("reports/", include("anbao.reports.urls")),
+    path("pki/", include("anbao.pki.urls")),
     path("api/schema/", public(SpectacularAPIView.as_view()), name="api-schema"),
     path(
         "api/docs/",

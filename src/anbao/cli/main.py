@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "anbao.engagement.cli",
     "anbao.reports.cli",
     "anbao.sm.cli",
+    "anbao.pki.cli",
 )
 
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from anbao.cli.files import read_input, write_files
 from anbao.cli.main import fail
 from anbao.cli.output import read_secret_file
 from anbao.errors import ValidationError
@@ -33,47 +33,11 @@ _CHUNK = 1 << 20
 
 
 def _read(path: str) -> bytes:
-    try:
-        if path == "-":
-            return sys.stdin.buffer.read()
-        return Path(path).read_bytes()
-    except OSError as exc:
-        raise ValidationError(
-            _("cannot read %(path)s: %(reason)s") % {"path": path, "reason": exc.strerror}
-        ) from None
+    return read_input(path)
 
 
 def _write(path: str, data: bytes, *, private: bool = False) -> None:
-    _write_all([(path, data, private)])
-
-
-def _write_all(outputs: list[tuple[str, bytes, bool]]) -> None:
-    """Write every file to a temporary name beside it, then rename them all.
-
-    A failure before the renames leaves no trace; ``-`` writes to stdout.
-    """
-    staged: list[tuple[str, Path]] = []
-    try:
-        for path, data, private in outputs:
-            if path == "-":
-                sys.stdout.buffer.write(data)
-                sys.stdout.flush()
-                continue
-            target = Path(path)
-            fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-            staged.append((path, Path(name)))
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.chmod(name, 0o600 if private else 0o644)
-        for final, tmp in staged:
-            os.replace(tmp, final)
-    except OSError as exc:
-        for _final, tmp in staged:
-            tmp.unlink(missing_ok=True)
-        name = exc.filename if isinstance(exc.filename, str) else outputs[-1][0]
-        raise ValidationError(
-            _("cannot write %(path)s: %(reason)s") % {"path": name, "reason": exc.strerror}
-        ) from None
+    write_files([(path, data, private)])
 
 
 def _passphrase(path: str | None) -> bytes | None:
@@ -160,7 +124,7 @@ def cmd_keygen(args: argparse.Namespace) -> int:
     outputs = [(args.out, private_pem, True)]
     if args.pubout:
         outputs.append((args.pubout, encoding.public_key_to_pem(key.public_key()), False))
-    _write_all(outputs)
+    write_files(outputs)
     return EXIT_OK
 
 

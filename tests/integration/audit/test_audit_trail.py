@@ -11,29 +11,10 @@ from django.db import DatabaseError, connection, transaction
 from anbao.audit import services
 from anbao.audit.models import AppendOnlyError, AuditRecord
 from anbao.cli.main import main
+from audit_triggers import drop_triggers
 
 pytestmark = pytest.mark.django_db(transaction=True)
 TABLE = AuditRecord._meta.db_table
-
-
-def drop_triggers():
-    """What an attacker with the database owner's rights would do first."""
-    with connection.cursor() as cur:
-        if connection.vendor == "sqlite":
-            cur.execute("DROP TRIGGER IF EXISTS audit_no_update")
-            cur.execute("DROP TRIGGER IF EXISTS audit_no_early_delete")
-        elif connection.vendor == "postgresql":
-            cur.execute(f"DROP TRIGGER IF EXISTS audit_append_only ON {TABLE}")
-
-
-def restore_triggers():
-    from importlib import import_module
-
-    mig = import_module("anbao.audit.migrations.0002_append_only_triggers")
-    statements = {"sqlite": mig.SQLITE_FORWARD, "postgresql": mig.POSTGRES_FORWARD}
-    with connection.cursor() as cur:
-        for sql in statements.get(connection.vendor, []):
-            cur.execute(sql)
 
 
 @pytest.fixture
@@ -47,10 +28,6 @@ def chain():
             details={"i": i, "说明": "测试"},
         )
     yield
-    drop_triggers()
-    with connection.cursor() as cur:
-        cur.execute(f"DELETE FROM {TABLE}")
-    restore_triggers()
 
 
 def verify_cli(capsys):

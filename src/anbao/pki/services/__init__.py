@@ -1,0 +1,1 @@
+"""Use cases of the certificate authority; each audited, each in one transaction."""
