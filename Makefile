@@ -41,7 +41,7 @@ system-deps:
 	fi
 
 lint: install
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests $(wildcard bench)
 	$(BIN)/lint-imports
 	$(BIN)/mypy src/anbao/audit/core.py src/anbao/accounts/core.py src/anbao/conf.py src/anbao/jobs/core.py src/anbao/reports/core.py src/anbao/engagement/core
 

@@ -31,6 +31,7 @@ def write_files(outputs: list[tuple[str, bytes, bool]]) -> None:
     to stdout.
     """
     staged: list[tuple[str, Path]] = []
+    placed: list[Path] = []
     try:
         for path, data, private in outputs:
             if path == "-":
@@ -43,11 +44,19 @@ def write_files(outputs: list[tuple[str, bytes, bool]]) -> None:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
             os.chmod(name, 0o600 if private else 0o644)
+        for final, _tmp in staged:
+            if Path(final).is_dir():
+                raise IsADirectoryError(21, os.strerror(21), final)
         for final, tmp in staged:
+            existed = Path(final).exists()
             os.replace(tmp, final)
+            if not existed:
+                placed.append(Path(final))
     except OSError as exc:
         for _final, tmp in staged:
             tmp.unlink(missing_ok=True)
+        for path in placed:  # a late failure takes back the new files already in place
+            path.unlink(missing_ok=True)
         name = exc.filename if isinstance(exc.filename, str) else outputs[-1][0]
         raise ValidationError(
             _("cannot write %(path)s: %(reason)s") % {"path": name, "reason": exc.strerror}

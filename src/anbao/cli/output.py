@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -41,6 +41,25 @@ def progress(items: Iterable[T], total: int | None = None, desc: str = "") -> It
     from tqdm import tqdm
 
     yield from tqdm(items, total=total, desc=desc, file=sys.stderr)
+
+
+def progress_callback(desc: str) -> Callable[[int, int], None] | None:
+    """A ``(done, total)`` callback drawing a bar on a terminal; None when not a terminal."""
+    if not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    bar: list[Any] = []
+
+    def update(done: int, total: int) -> None:
+        if not bar:
+            bar.append(tqdm(total=total, desc=desc, file=sys.stderr))
+        bar[0].n = done
+        bar[0].refresh()
+        if done >= total:
+            bar[0].close()
+
+    return update
 
 
 def read_secret_file(path: str) -> str:

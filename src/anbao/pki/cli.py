@@ -70,6 +70,26 @@ def register(subparsers: Any) -> None:
     issue.add_argument("--out", required=True, metavar="DIR", help=_("output directory"))
     issue.set_defaults(func=cmd_issue)
 
+    batch = sub.add_parser(
+        "batch",
+        help=_("issue certificates for every holder of a CSV or XLSX file"),
+        description=_(
+            "Columns: name,email,unit,profile and optional username,phone. The whole "
+            "file is checked first; on any error nothing is issued. Holders who "
+            "already have a valid certificate are skipped, so a file can be run "
+            "again."
+        ),
+    )
+    batch.add_argument("file", metavar="FILE.csv|FILE.xlsx")
+    batch.add_argument(
+        "--profile", choices=["pc", "mobile"], help=_("profile for rows that leave it empty")
+    )
+    batch.add_argument(
+        "--dual", action="store_true", help=_("also issue encryption certificates (keys escrowed)")
+    )
+    batch.add_argument("--out", required=True, metavar="DIR", help=_("output directory"))
+    batch.set_defaults(func=cmd_batch)
+
     revoke = sub.add_parser("revoke", help=_("revoke a certificate"))
     revoke.add_argument("serial", metavar="SERIAL", help=_("serial in hex"))
     revoke.add_argument(
@@ -165,7 +185,7 @@ def cmd_issue(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_result(out: Path, result: Any) -> None:
+def _result_files(out: Path, result: Any) -> list[tuple[str, bytes, bool]]:
     from anbao.pki.services.issuance import certificate_pem
 
     serial = result.signing.serial
@@ -175,7 +195,56 @@ def _write_result(out: Path, result: Any) -> None:
     if result.encryption is not None:
         files.append((str(out / f"{serial}.enc.pem"), certificate_pem(result.encryption), False))
         files.append((str(out / f"{serial}.enc.env"), result.envelope, True))
-    write_files(files)
+    return files
+
+
+def _write_result(out: Path, result: Any) -> None:
+    write_files(_result_files(out, result))
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    import csv
+    import io
+
+    from anbao.cli.output import progress_callback
+    from anbao.pki.services import batch
+
+    out = _out_dir(args.out)
+    header, rows = batch.read_table(args.file, read_input(args.file))
+    planned = batch.plan(header, rows, args.profile)
+
+    def deliver(items: list[Any]) -> None:
+        files: list[tuple[str, bytes, bool]] = []
+        summary, pins = io.StringIO(), io.StringIO()
+        sw, pw = csv.writer(summary), csv.writer(pins)
+        sw.writerow(["row", "name", "email", "status", "signing_serial", "encryption_serial"])
+        pw.writerow(["email", "signing_serial", "pin"])
+        for item in items:
+            r, issued = item.row, item.issued
+            if issued is None:
+                sw.writerow([r.line, r.name, r.email, "skipped", "", ""])
+                continue
+            files += _result_files(out, issued)
+            enc = issued.encryption.serial if issued.encryption else ""
+            sw.writerow([r.line, r.name, r.email, "issued", issued.signing.serial, enc])
+            pw.writerow([r.email, issued.signing.serial, issued.pin])
+        files.append((str(out / "summary.csv"), ("\ufeff" + summary.getvalue()).encode(), False))
+        files.append((str(out / "pins.csv"), pins.getvalue().encode(), True))
+        write_files(files)
+
+    items = batch.issue_batch(
+        planned,
+        dual=args.dual,
+        actor="cli",
+        deliver=deliver,
+        progress=progress_callback(_("issuing")),
+    )
+    issued = sum(1 for i in items if i.issued)
+    print(
+        _("%(i)d holders issued, %(s)d already had a certificate; summary in %(f)s")
+        % {"i": issued, "s": len(items) - issued, "f": out / "summary.csv"}
+    )
+    return 0
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:

@@ -184,6 +184,7 @@ def issue(
     now: dt.datetime | None = None,
     renewal_of: Certificate | None = None,
     public_key: SM2PublicKey | None = None,
+    ca: LoadedCA | None = None,
 ) -> IssuedPair:
     """Issue a signing certificate (and with ``dual`` an encryption certificate).
 
@@ -195,7 +196,7 @@ def issue(
         raise errors.ValidationError(_("give either a CSR or --generate-key"))
     if pin is not None and len(pin) < 6:
         raise errors.ValidationError(_("the PIN must have at least 6 characters"))
-    ca = issuing_ca()
+    ca = ca or issuing_ca()
     now = now or timezone.now().replace(microsecond=0)
     actor_name = getattr(actor, "username", None) or str(actor or "")
     private_key = SM2PrivateKey.generate() if generate_key else None

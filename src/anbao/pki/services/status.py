@@ -52,7 +52,8 @@ def parse_reason(text: str) -> crl_core.Reason:
     except ValueError:
         raise errors.ValidationError(
             _("unknown revocation reason %(r)r; choose one of: %(all)s")
-            % {"r": text, "all": ", ".join(r.value for r in crl_core.Reason)}
+            % {"r": text, "all": ", ".join(r.value for r in crl_core.Reason)},
+            code="invalid_reason",
         ) from None
 
 
