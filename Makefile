@@ -11,6 +11,11 @@ DEB_PACKAGES := openssl libreoffice-writer-nogui poppler-utils chromium fonts-no
 DEB_PROBES := /usr/bin/openssl /usr/bin/soffice /usr/bin/pdftotext /usr/bin/chromium \
               /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 
+# The pure cores, type-checked strictly (pyproject.toml [tool.mypy] overrides).
+MYPY_STRICT := src/anbao/conf.py src/anbao/audit/core.py src/anbao/accounts/core.py \
+               src/anbao/jobs/core.py src/anbao/reports/core.py src/anbao/engagement/core \
+               src/anbao/sm src/anbao/pki/core
+
 .PHONY: install run test test-unit test-postgres system-deps lint bench clean messages
 
 $(STAMP): pyproject.toml
@@ -43,7 +48,7 @@ system-deps:
 lint: install
 	$(BIN)/ruff check src tests $(wildcard bench)
 	$(BIN)/lint-imports
-	$(BIN)/mypy src/anbao/audit/core.py src/anbao/accounts/core.py src/anbao/conf.py src/anbao/jobs/core.py src/anbao/reports/core.py src/anbao/engagement/core
+	$(BIN)/mypy $(MYPY_STRICT)
 
 test: install system-deps lint
 	$(BIN)/pytest -q -p no:cacheprovider
