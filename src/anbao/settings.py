@@ -166,7 +166,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"UserRoleEnum": "anbao.accounts.models.ROLE_CHOICES"},
+    "ENUM_NAME_OVERRIDES": {
+        "UserRoleEnum": "anbao.accounts.models.ROLE_CHOICES",
+        "PartyRoleEnum": "anbao.engagement.models.Party.Role",
+        "EngagementStatusEnum": "anbao.engagement.models.Engagement.Status",
+        "DeliverableStatusEnum": "anbao.engagement.models.Deliverable.Status",
+    },
 }
 
 # Jobs: in-process unless a broker is configured.
