@@ -151,7 +151,7 @@ def test_worker_runs_jobs_with_progress_and_cancel(instance, broker_env, tmp_pat
                 "a running job with progress",
             )
             cancel = instance.anbao("job", "cancel", running["id"], env=env)
-            assert cancel.returncode == 0, cancel.stderr
+            assert cancel.returncode == 0, (cancel.stdout, cancel.stderr, instance.jobs())
             out, err = runner.communicate(timeout=30)
         finally:
             runner.kill()
