@@ -37,6 +37,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add.add_argument("--email", metavar="E", default="", help=_("e-mail address"))
     add.set_defaults(func=cmd_add)
 
+    token = sub.add_parser(
+        "token",
+        help=_("issue an API token for an account (printed once)"),
+        description=_(
+            "Other systems call the API with 'Authorization: Bearer TOKEN'. Only the "
+            "token's digest is stored."
+        ),
+    )
+    token.add_argument("name", metavar="NAME", help=_("user name"))
+    token.add_argument("--label", required=True, help=_("what the token is for"))
+    token.add_argument("--days", type=int, default=365, help=_("validity in days (default 365)"))
+    token.set_defaults(func=cmd_token)
+
     lst = sub.add_parser("list", help=_("list user accounts"))
     lst.add_argument("--json", action="store_true", help=_("print JSON"))
     lst.set_defaults(func=cmd_list)
@@ -55,6 +68,18 @@ def cmd_add(args: argparse.Namespace) -> int:
             _("one-time password (shown once, must be changed at first sign-in): %(pw)s")
             % {"pw": generated}
         )
+    return 0
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    from anbao.accounts import services
+
+    expires = services.issue_api_token(args.name, args.label, days=args.days, actor="cli")
+    print(
+        _("API token for %(name)s (shown once, valid until %(until)s):")
+        % {"name": args.name, "until": expires[1].date().isoformat()}
+    )
+    print(expires[0])
     return 0
 
 

@@ -17,6 +17,7 @@ class Role(enum.StrEnum):
     ENGINEER = "engineer"
     CLIENT_OFFICER = "client_officer"
     HOLDER = "holder"
+    APPLICATION = "application"  # another system calling the API (signature service)
 
 
 class Capability(enum.StrEnum):
@@ -38,6 +39,9 @@ class Capability(enum.StrEnum):
     REPORT_VIEW = "report.view"
     REPORT_RENDER = "report.render"
     SCAN_RUN = "scan.run"
+    # the signature-verification service, for other systems
+    SIGNATURE_VERIFY = "signature.verify"
+    SIGNATURE_SIGN = "signature.sign"
     # every signed-in person
     PROFILE_OWN = "profile.own"
 
@@ -65,6 +69,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
         {_C.ENGAGEMENT_VIEW, _C.DELIVERABLE_ACCEPT, _C.REPORT_VIEW, _C.JOBS_VIEW, _C.PROFILE_OWN}
     ),
     Role.HOLDER: frozenset({_C.PROFILE_OWN}),
+    Role.APPLICATION: frozenset({_C.SIGNATURE_VERIFY, _C.SIGNATURE_SIGN, _C.PROFILE_OWN}),
 }
 
 ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})

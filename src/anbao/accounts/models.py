@@ -19,6 +19,7 @@ ROLE_LABELS = {
     Role.ENGINEER: _("Provider engineer"),
     Role.CLIENT_OFFICER: _("Client security officer"),
     Role.HOLDER: _("Certificate holder"),
+    Role.APPLICATION: _("Application (API client)"),
 }
 ROLE_CHOICES = [(role.value, label) for role, label in ROLE_LABELS.items()]
 

@@ -186,3 +186,33 @@ def reset_password(user: User, *, actor: Any = None, request: Any = None) -> str
             object_id=user.username,
         )
     return password
+
+
+def issue_api_token(
+    username: str, label: str, *, days: int = 365, actor: Any = None
+) -> tuple[str, Any]:
+    """A new bearer token for ``username``; returns (raw token, expiry). Audited."""
+    from anbao.accounts.models import APIToken
+
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise errors.NotFound(_("no user %(name)s") % {"name": username})
+    if not user.is_active:
+        raise errors.Conflict(_("the user %(name)s is disabled") % {"name": username})
+    if not 1 <= days <= 3650:
+        raise errors.ValidationError(_("--days must be between 1 and 3650"))
+    label = label.strip()
+    if not label or len(label) > 100:
+        raise errors.ValidationError(_("the label must be 1 to 100 characters"))
+    with transaction.atomic():
+        token, raw = APIToken.issue(user, label)
+        token.expires_at = timezone.now() + timedelta(days=days)
+        token.save(update_fields=["expires_at"])
+        record(
+            "user.token_issue",
+            actor=actor,
+            object_type="user",
+            object_id=username,
+            details={"label": label, "prefix": token.prefix, "days": days},
+        )
+    return raw, token.expires_at

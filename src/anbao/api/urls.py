@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("anbao.jobs.api_urls")),
     path("", include("anbao.engagement.api_urls")),
     path("", include("anbao.reports.api_urls")),
+    path("", include("anbao.pki.api_urls")),
 ]

@@ -128,3 +128,17 @@ class RevocationList(models.Model):
 
     def __str__(self) -> str:
         return f"CRL {self.number}"
+
+
+class ServiceKey(models.Model):
+    """A key the server holds to sign for an application (签名服务), with its certificate."""
+
+    name = models.CharField(_("name"), max_length=64, unique=True)
+    certificate = models.OneToOneField(
+        Certificate, on_delete=models.PROTECT, related_name="service_key"
+    )
+    wrapped_key = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name
