@@ -1,0 +1,235 @@
+"""Benchmark of the certificate authority and the signature service (issue 4).
+
+Prints, measured in one run on this machine:
+  1. raw SM2 key generations and signatures per second (tongsuopy through anbao.sm);
+  2. the time anbao takes to issue N dual holders (2N certificates with keys and database
+     rows) and its ratio to the raw crypto cost of the same work (goal <= 1.5x); the same
+     with server-generated, PIN-protected key files, whose PBKDF2 is reported apart;
+  3. the same certificates made by a shell loop of `openssl` commands, and anbao's speed-up
+     (goal >= 10x);
+  4. signature-service verifications per second over HTTP on loopback against `anbao serve`,
+     and the ratio to raw verifications per second (goal >= 0.5).
+
+Usage: .venv/bin/python bench/pki.py [--holders 800] [--seconds 10] [--clients 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ANBAO = str(Path(sys.executable).with_name("anbao"))
+
+
+def rate(fn, seconds: float = 2.0) -> float:
+    count, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        fn()
+        count += 1
+    return count / (time.perf_counter() - start)
+
+
+def setup_django(data_dir: Path) -> None:
+    os.environ.update({"ANBAO_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "anbao.settings"})
+    os.environ.pop("DATABASE_URL", None)
+    os.environ.pop("CELERY_BROKER_URL", None)
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    from anbao import conf
+
+    conf.create_secret_key(data_dir)
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def raw_costs(holders: int) -> dict[str, float]:
+    from anbao.sm import SM2PrivateKey
+
+    key = SM2PrivateKey.generate()
+    message = os.urandom(400)  # about the size of a TBSCertificate
+    signature = key.sign(message)
+    pub = key.public_key()
+    out = {
+        "keygen_per_s": rate(SM2PrivateKey.generate),
+        "sign_per_s": rate(lambda: key.sign(message)),
+        "verify_per_s": rate(lambda: pub.verify(signature, message)),
+        "encrypt_per_s": rate(lambda: pub.encrypt(os.urandom(16))),
+    }
+    # Per dual holder: the holder's signing key, the escrowed encryption key, two certificate
+    # signatures by the CA, one SM2 encryption for the envelope.
+    per_holder = (2 / out["keygen_per_s"] + 2 / out["sign_per_s"] + 1 / out["encrypt_per_s"])
+    out["raw_seconds"] = per_holder * holders
+    return out
+
+
+def anbao_issue(holders: int, *, generate_key: bool) -> float:
+    from anbao.pki.services.authority import issuing_ca
+    from anbao.pki.services.issuance import HolderInput, issue
+    from anbao.sm import SM2PrivateKey
+
+    ca = issuing_ca()
+    tag = "k" if generate_key else "p"
+    start = time.perf_counter()
+    for i in range(holders):
+        data = HolderInput(name=f"用户{i}", email=f"u{tag}{i}@example.cn", unit="测试")
+        if generate_key:
+            issue(data, generate_key=True, pin="123456", dual=True, ca=ca)
+        else:  # the holder made the key (mobile CSR or the browser): count its keygen too
+            issue(data, public_key=SM2PrivateKey.generate().public_key(), dual=True, ca=ca)
+    return time.perf_counter() - start
+
+
+def openssl_loop(holders: int, work: Path) -> float:
+    ca = work / "ossl"
+    ca.mkdir()
+    setup = f"""
+set -e
+cd {ca}
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:SM2 -out ca.key 2>/dev/null
+openssl req -new -x509 -key ca.key -sm3 -sigopt distid:1234567812345678 -subj /CN=CA -days 3650 -out ca.pem
+"""
+    subprocess.run(["bash", "-c", setup], check=True)
+    loop = f"""
+set -e
+cd {ca}
+for i in $(seq 1 {holders}); do
+  for use in sign enc; do
+    openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:SM2 -out k.pem 2>/dev/null
+    openssl req -new -key k.pem -sm3 -sigopt distid:1234567812345678 -subj "/CN=u$i/OU=$use" -out r.csr
+    openssl x509 -req -in r.csr -CA ca.pem -CAkey ca.key -CAcreateserial -sm3 \
+        -sigopt distid:1234567812345678 -vfyopt distid:1234567812345678 -days 365 -out c$i$use.pem 2>/dev/null
+  done
+done
+"""
+    start = time.perf_counter()
+    subprocess.run(["bash", "-c", loop], check=True)
+    return time.perf_counter() - start
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http_verify_rate(data_dir: Path, seconds: float, clients: int) -> tuple[float, int]:
+    from anbao.accounts.models import APIToken
+    from anbao.accounts.services import create_user
+    from anbao.pki.services.issuance import HolderInput, issue
+    from anbao.sm import load_private_key
+
+    user, _ = create_user("bench-app", "application", password="Bench-Pass-123",
+                          must_change_password=False)
+    _, token = APIToken.issue(user, "bench")
+    made = issue(HolderInput(name="验签", email="verify@example.cn"), generate_key=True,
+                 pin="123456")
+    key = load_private_key(made.private_key_pem, b"123456")
+    message = os.urandom(400)
+    body = json.dumps({"message": base64.b64encode(message).decode(),
+                       "signature": base64.b64encode(key.sign(message)).decode(),
+                       "serial": made.signing.serial}).encode()
+    from django.db import connections
+
+    connections.close_all()
+    port = free_port()
+    env = {**os.environ, "ANBAO_DATA_DIR": str(data_dir)}
+    server = subprocess.Popen([ANBAO, "serve", "--port", str(port), "--workers", "2"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(url + "/healthz", timeout=1)  # noqa: S310
+                break
+            except OSError:
+                time.sleep(0.2)
+        # Warm up, then count answers for a fixed time from `clients` keep-alive clients.
+        counts = [0] * clients
+        stop = time.perf_counter() + seconds
+        errors: list[str] = []
+
+        def client(i: int) -> None:
+            import http.client
+
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+            while time.perf_counter() < stop:
+                conn.request("POST", "/api/signatures/verify/", body, headers)
+                resp = conn.getresponse()
+                payload = resp.read()
+                if resp.status != 200 or not json.loads(payload)["valid"]:
+                    errors.append(payload.decode()[:200])
+                    return
+                counts[i] += 1
+
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+        start = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.perf_counter() - start
+        if errors:
+            raise SystemExit(f"signature service answered badly: {errors[0]}")
+        return sum(counts) / elapsed, sum(counts)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--holders", type=int, default=800)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--clients", type=int, default=8)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="anbao-bench-"))
+    try:
+        setup_django(work / "var")
+        from anbao.pki.services.authority import init_ca
+
+        init_ca("CN=Bench CA,O=anbao,C=CN")
+        print(f"machine: {os.cpu_count()} cores, {sys.platform}; holders: {args.holders}")
+        raw = raw_costs(args.holders)
+        print(f"raw SM2 (one core): keygen {raw['keygen_per_s']:.0f}/s, "
+              f"sign {raw['sign_per_s']:.0f}/s, verify {raw['verify_per_s']:.0f}/s, "
+              f"encrypt {raw['encrypt_per_s']:.0f}/s")
+        issued = anbao_issue(args.holders, generate_key=False)
+        print(f"anbao: {args.holders} dual holders ({2 * args.holders} certificates, keys, rows) "
+              f"in {issued:.1f} s; raw crypto {raw['raw_seconds']:.1f} s; "
+              f"ratio {issued / raw['raw_seconds']:.2f}x (goal <= 1.5x)")
+        with_pin = anbao_issue(args.holders, generate_key=True)
+        import hashlib
+
+        t = time.perf_counter()
+        hashlib.pbkdf2_hmac("sha256", b"123456", b"0" * 16, 600_000, dklen=16)
+        kdf = time.perf_counter() - t
+        print(f"anbao with server-generated PIN-protected key files: {with_pin:.1f} s, of which "
+              f"PBKDF2 (600,000 iterations a key) about {kdf * args.holders:.1f} s")
+        if shutil.which("openssl"):
+            ossl = openssl_loop(args.holders, work)
+            print(f"openssl shell loop, same {2 * args.holders} certificates: {ossl:.1f} s; "
+                  f"anbao is {ossl / issued:.1f}x faster (goal >= 10x)")
+        per_s, total = http_verify_rate(work / "var", args.seconds, args.clients)
+        print(f"signature service over HTTP ({args.clients} clients, 2 workers, loopback): "
+              f"{per_s:.0f} verifications/s ({total} in {args.seconds:.0f} s); ratio to raw "
+              f"verify {per_s / raw['verify_per_s']:.2f} (goal >= 0.5)")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
