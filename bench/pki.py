@@ -70,7 +70,7 @@ def raw_costs(holders: int) -> dict[str, float]:
     }
     # Per dual holder: the holder's signing key, the escrowed encryption key, two certificate
     # signatures by the CA, one SM2 encryption for the envelope.
-    per_holder = (2 / out["keygen_per_s"] + 2 / out["sign_per_s"] + 1 / out["encrypt_per_s"])
+    per_holder = 2 / out["keygen_per_s"] + 2 / out["sign_per_s"] + 1 / out["encrypt_per_s"]
     out["raw_seconds"] = per_holder * holders
     return out
 
@@ -97,20 +97,22 @@ def openssl_loop(holders: int, work: Path) -> float:
     ca.mkdir()
     setup = f"""
 set -e
+ID=distid:1234567812345678
 cd {ca}
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:SM2 -out ca.key 2>/dev/null
-openssl req -new -x509 -key ca.key -sm3 -sigopt distid:1234567812345678 -subj /CN=CA -days 3650 -out ca.pem
+openssl req -new -x509 -key ca.key -sm3 -sigopt $ID -subj /CN=CA -days 3650 -out ca.pem
 """
     subprocess.run(["bash", "-c", setup], check=True)
     loop = f"""
 set -e
+ID=distid:1234567812345678
 cd {ca}
 for i in $(seq 1 {holders}); do
   for use in sign enc; do
     openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:SM2 -out k.pem 2>/dev/null
-    openssl req -new -key k.pem -sm3 -sigopt distid:1234567812345678 -subj "/CN=u$i/OU=$use" -out r.csr
+    openssl req -new -key k.pem -sm3 -sigopt $ID -subj "/CN=u$i/OU=$use" -out r.csr
     openssl x509 -req -in r.csr -CA ca.pem -CAkey ca.key -CAcreateserial -sm3 \
-        -sigopt distid:1234567812345678 -vfyopt distid:1234567812345678 -days 365 -out c$i$use.pem 2>/dev/null
+        -sigopt $ID -vfyopt $ID -days 365 -out c$i$use.pem 2>/dev/null
   done
 done
 """
@@ -131,23 +133,33 @@ def http_verify_rate(data_dir: Path, seconds: float, clients: int) -> tuple[floa
     from anbao.pki.services.issuance import HolderInput, issue
     from anbao.sm import load_private_key
 
-    user, _ = create_user("bench-app", "application", password="Bench-Pass-123",
-                          must_change_password=False)
+    user, _ = create_user(
+        "bench-app", "application", password="Bench-Pass-123", must_change_password=False
+    )
     _, token = APIToken.issue(user, "bench")
-    made = issue(HolderInput(name="验签", email="verify@example.cn"), generate_key=True,
-                 pin="123456")
+    made = issue(
+        HolderInput(name="验签", email="verify@example.cn"), generate_key=True, pin="123456"
+    )
     key = load_private_key(made.private_key_pem, b"123456")
     message = os.urandom(400)
-    body = json.dumps({"message": base64.b64encode(message).decode(),
-                       "signature": base64.b64encode(key.sign(message)).decode(),
-                       "serial": made.signing.serial}).encode()
+    body = json.dumps(
+        {
+            "message": base64.b64encode(message).decode(),
+            "signature": base64.b64encode(key.sign(message)).decode(),
+            "serial": made.signing.serial,
+        }
+    ).encode()
     from django.db import connections
 
     connections.close_all()
     port = free_port()
     env = {**os.environ, "ANBAO_DATA_DIR": str(data_dir)}
-    server = subprocess.Popen([ANBAO, "serve", "--port", str(port), "--workers", "2"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [ANBAO, "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -204,29 +216,39 @@ def main() -> None:
         init_ca("CN=Bench CA,O=anbao,C=CN")
         print(f"machine: {os.cpu_count()} cores, {sys.platform}; holders: {args.holders}")
         raw = raw_costs(args.holders)
-        print(f"raw SM2 (one core): keygen {raw['keygen_per_s']:.0f}/s, "
-              f"sign {raw['sign_per_s']:.0f}/s, verify {raw['verify_per_s']:.0f}/s, "
-              f"encrypt {raw['encrypt_per_s']:.0f}/s")
+        print(
+            f"raw SM2 (one core): keygen {raw['keygen_per_s']:.0f}/s, "
+            f"sign {raw['sign_per_s']:.0f}/s, verify {raw['verify_per_s']:.0f}/s, "
+            f"encrypt {raw['encrypt_per_s']:.0f}/s"
+        )
         issued = anbao_issue(args.holders, generate_key=False)
-        print(f"anbao: {args.holders} dual holders ({2 * args.holders} certificates, keys, rows) "
-              f"in {issued:.1f} s; raw crypto {raw['raw_seconds']:.1f} s; "
-              f"ratio {issued / raw['raw_seconds']:.2f}x (goal <= 1.5x)")
+        print(
+            f"anbao: {args.holders} dual holders ({2 * args.holders} certificates, keys, rows) "
+            f"in {issued:.1f} s; raw crypto {raw['raw_seconds']:.1f} s; "
+            f"ratio {issued / raw['raw_seconds']:.2f}x (goal <= 1.5x)"
+        )
         with_pin = anbao_issue(args.holders, generate_key=True)
         import hashlib
 
         t = time.perf_counter()
         hashlib.pbkdf2_hmac("sha256", b"123456", b"0" * 16, 600_000, dklen=16)
         kdf = time.perf_counter() - t
-        print(f"anbao with server-generated PIN-protected key files: {with_pin:.1f} s, of which "
-              f"PBKDF2 (600,000 iterations a key) about {kdf * args.holders:.1f} s")
+        print(
+            f"anbao with server-generated PIN-protected key files: {with_pin:.1f} s, of which "
+            f"PBKDF2 (600,000 iterations a key) about {kdf * args.holders:.1f} s"
+        )
         if shutil.which("openssl"):
             ossl = openssl_loop(args.holders, work)
-            print(f"openssl shell loop, same {2 * args.holders} certificates: {ossl:.1f} s; "
-                  f"anbao is {ossl / issued:.1f}x faster (goal >= 10x)")
+            print(
+                f"openssl shell loop, same {2 * args.holders} certificates: {ossl:.1f} s; "
+                f"anbao is {ossl / issued:.1f}x faster (goal >= 10x)"
+            )
         per_s, total = http_verify_rate(work / "var", args.seconds, args.clients)
-        print(f"signature service over HTTP ({args.clients} clients, 2 workers, loopback): "
-              f"{per_s:.0f} verifications/s ({total} in {args.seconds:.0f} s); ratio to raw "
-              f"verify {per_s / raw['verify_per_s']:.2f} (goal >= 0.5)")
+        print(
+            f"signature service over HTTP ({args.clients} clients, 2 workers, loopback): "
+            f"{per_s:.0f} verifications/s ({total} in {args.seconds:.0f} s); ratio to raw "
+            f"verify {per_s / raw['verify_per_s']:.2f} (goal >= 0.5)"
+        )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
