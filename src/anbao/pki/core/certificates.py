@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -69,88 +70,71 @@ def _time(when: dt.datetime) -> x509.Time:
     return x509.Time({"utc_time" if when.year < 2050 else "general_time": when})
 
 
-def _extensions(req: CertificateRequest, issuer_key_id: bytes) -> list[x509.Extension]:
-    pol = policy(req.usage)
-    exts = [
-        {
-            "extn_id": "basic_constraints",
-            "critical": True,
-            "extn_value": {"ca": pol.is_ca, "path_len_constraint": pol.path_length}
-            if pol.is_ca
-            else {"ca": False},
-        },
-        {"extn_id": "key_usage", "critical": True, "extn_value": set(pol.key_usage)},
-        {
-            "extn_id": "key_identifier",
-            "critical": False,
-            "extn_value": key_identifier(req.public_key),
-        },
-        {
-            "extn_id": "authority_key_identifier",
-            "critical": False,
-            "extn_value": {"key_identifier": issuer_key_id},
-        },
-    ]
+def _extension(extn_id: str, critical: bool, value: object) -> bytes:
+    return bytes(
+        x509.Extension({"extn_id": extn_id, "critical": critical, "extn_value": value}).dump()
+    )
+
+
+def _uri(url: str) -> x509.GeneralName:
+    return x509.GeneralName({"uniform_resource_identifier": url})
+
+
+@functools.lru_cache(maxsize=64)
+def _profile_extensions(
+    usage: Usage, issuer_key_id: bytes, links: Links
+) -> tuple[tuple[bytes, ...], tuple[bytes, ...], tuple[bytes, ...]]:
+    """The DER of the extensions shared by every certificate of a usage and issuer.
+
+    Encoding them once per issuer, not once per certificate, is most of what makes issuing
+    800 holders cheap: asn1crypto builds nested values slowly and loads DER lazily.
+    """
+    pol = policy(usage)
+    constraints = (
+        {"ca": pol.is_ca, "path_len_constraint": pol.path_length} if pol.is_ca else {"ca": False}
+    )
+    head = (
+        _extension("basic_constraints", True, constraints),
+        _extension("key_usage", True, set(pol.key_usage)),
+    )
+    middle = [_extension("authority_key_identifier", False, {"key_identifier": issuer_key_id})]
     if pol.extended_key_usage:
+        middle.append(_extension("extended_key_usage", False, list(pol.extended_key_usage)))
+    exts = []
+    if links.crl_url:
         exts.append(
-            {
-                "extn_id": "extended_key_usage",
-                "critical": False,
-                "extn_value": list(pol.extended_key_usage),
-            }
-        )
-    if req.email:
-        exts.append(
-            {
-                "extn_id": "subject_alt_name",
-                "critical": False,
-                "extn_value": [x509.GeneralName({"rfc822_name": req.email})],
-            }
-        )
-    if req.links.crl_url:
-        exts.append(
-            {
-                "extn_id": "crl_distribution_points",
-                "critical": False,
-                "extn_value": [
+            _extension(
+                "crl_distribution_points",
+                False,
+                [
                     {
                         "distribution_point": x509.DistributionPointName(
-                            {
-                                "full_name": [
-                                    x509.GeneralName(
-                                        {"uniform_resource_identifier": req.links.crl_url}
-                                    )
-                                ]
-                            }
+                            {"full_name": [_uri(links.crl_url)]}
                         )
                     }
                 ],
-            }
+            )
         )
     access = []
-    if req.links.ocsp_url:
-        access.append(
-            {
-                "access_method": "ocsp",
-                "access_location": x509.GeneralName(
-                    {"uniform_resource_identifier": req.links.ocsp_url}
-                ),
-            }
-        )
-    if req.links.issuer_url:
-        access.append(
-            {
-                "access_method": "ca_issuers",
-                "access_location": x509.GeneralName(
-                    {"uniform_resource_identifier": req.links.issuer_url}
-                ),
-            }
-        )
+    if links.ocsp_url:
+        access.append({"access_method": "ocsp", "access_location": _uri(links.ocsp_url)})
+    if links.issuer_url:
+        access.append({"access_method": "ca_issuers", "access_location": _uri(links.issuer_url)})
     if access:
-        exts.append(
-            {"extn_id": "authority_information_access", "critical": False, "extn_value": access}
-        )
-    return [x509.Extension(e) for e in exts]
+        exts.append(_extension("authority_information_access", False, access))
+    return head, tuple(middle), tuple(exts)
+
+
+def _extensions(req: CertificateRequest, issuer_key_id: bytes) -> list[x509.Extension]:
+    head, middle, tail = _profile_extensions(req.usage, issuer_key_id, req.links)
+    ski = _extension("key_identifier", False, key_identifier(req.public_key))
+    san = (
+        [_extension("subject_alt_name", False, [x509.GeneralName({"rfc822_name": req.email})])]
+        if req.email
+        else []
+    )
+    # constraints, key usage, SKI, AKI, EKU, SAN, CDP, AIA
+    return [x509.Extension.load(der) for der in (*head, ski, *middle, *san, *tail)]
 
 
 def issue(
