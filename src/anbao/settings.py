@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "anbao.reports",
     "anbao.sm",
     "anbao.pki",
+    "anbao.notifications",
     "anbao.web",
 ]
 
@@ -72,6 +73,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "anbao.web.context.navigation",
+                "anbao.notifications.context.unread",
             ],
         },
     },
