@@ -80,22 +80,34 @@ def record(
     return entry
 
 
-def _ordered_records() -> Iterator[dict[str, Any]]:
-    for row in AuditRecord.objects.order_by("seq").iterator(chunk_size=2000):
+def _ordered_records(through_seq: int) -> Iterator[dict[str, Any]]:
+    rows = AuditRecord.objects.filter(seq__lte=through_seq).order_by("seq")
+    for row in rows.iterator(chunk_size=2000):
         yield row.chained()
 
 
 def verify() -> tuple[int, core.ChainBreak | None]:
-    """Check the whole chain; return (records checked, first break or None)."""
+    """Check the whole chain; return (records checked, first break or None).
+
+    Records are walked up to the head as read first, so appends made while the check runs
+    are not mistaken for a break. An append moves the head in the same transaction, so a row
+    beyond the head as read afterwards was written below the application.
+    """
     head = AuditHead.objects.filter(pk=1).first()
     anchor_seq = head.anchor_seq if head else 0
     anchor_hash = head.anchor_hash if head else core.GENESIS_HASH
+    last_seq = head.last_seq if head else 0
     checked, broken = core.find_break(
-        _ordered_records(), anchor_seq=anchor_seq, anchor_hash=anchor_hash
+        _ordered_records(last_seq), anchor_seq=anchor_seq, anchor_hash=anchor_hash
     )
-    if broken is None and head is not None and head.last_seq != anchor_seq + checked:
+    if broken is None and last_seq != anchor_seq + checked:
         # The newest records were removed: the head remembers more than the table holds.
         broken = core.ChainBreak(anchor_seq + checked + 1, "missing")
+    if broken is None:
+        now_head = AuditHead.objects.filter(pk=1).values_list("last_seq", flat=True).first()
+        stray = AuditRecord.objects.filter(seq__gt=now_head or 0).order_by("seq").first()
+        if stray is not None:
+            broken = core.ChainBreak(stray.seq, "out_of_order")
     return checked, broken
 
 

@@ -44,6 +44,7 @@ class JobList(APIView):
     read_capability = Capability.JOBS_VIEW
 
     @extend_schema(
+        operation_id="jobs_list",
         parameters=[
             OpenApiParameter("state", str),
             OpenApiParameter("kind", str),
@@ -64,7 +65,7 @@ class JobDetail(APIView):
     permission_classes = [HasCapability]
     read_capability = Capability.JOBS_VIEW
 
-    @extend_schema(responses=JobSchema)
+    @extend_schema(operation_id="jobs_retrieve", responses=JobSchema)
     def get(self, request: Request, job_id: str) -> Response:
         return Response(services.as_dict(services.get(job_id), with_log=True))
 

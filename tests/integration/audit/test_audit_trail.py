@@ -148,3 +148,17 @@ def test_retention_never_below_180_days(settings, chain):
     settings.ANBAO_AUDIT_RETENTION_DAYS = 30  # clamped to the 180-day floor
     assert services.purge_expired(datetime.now(UTC) + timedelta(days=100)) == 0
     assert AuditRecord.objects.count() == 5
+
+
+def test_row_appended_beyond_the_head_is_detected(chain, capsys):
+    drop_triggers()
+    last = AuditRecord.objects.get(seq=5)
+    with connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO {TABLE} (seq, timestamp, actor, source_ip, action, object_type,"
+            " object_id, outcome, details, prev_hash, hash) VALUES"
+            " (6, %s, 'mallory', '', 'test.event', '', '', 'success', '{}', %s, %s)",
+            [last.timestamp, last.hash, "e" * 64],
+        )
+    code, result = verify_cli(capsys)
+    assert code == 1 and result["broken_at"] == 6
