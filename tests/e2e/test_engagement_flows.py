@@ -48,8 +48,9 @@ def test_submit_then_accept(server, browser):
     officer.wait_for_load_state()
     assert "6153.00" in officer.inner_text("main")
     if os.environ.get("ANBAO_E2E_SCREENSHOTS"):
-        officer.screenshot(path=os.environ["ANBAO_E2E_SCREENSHOTS"] + "/dashboard.png",
-                           full_page=True)
+        officer.screenshot(
+            path=os.environ["ANBAO_E2E_SCREENSHOTS"] + "/dashboard.png", full_page=True
+        )
     open_first_inspection_report(officer)
     officer.click("button[value=accept]")
     officer.wait_for_load_state()

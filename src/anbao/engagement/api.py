@@ -88,22 +88,30 @@ class EngagementDetail(Base, APIView):
 
 class EngagementSummary(Base, APIView):
     @extend_schema(
-        parameters=[OpenApiParameter("today", OpenApiTypes.DATE, description=(
-            "The day to compute the status for (default: today)."))],
-        responses=S.SummaryOut)
+        parameters=[
+            OpenApiParameter(
+                "today",
+                OpenApiTypes.DATE,
+                description=("The day to compute the status for (default: today)."),
+            )
+        ],
+        responses=S.SummaryOut,
+    )
     def get(self, request: Request, pk: int) -> Response:
         engagement = _engagement(pk)
-        today: date | None = P.day(dict(request.query_params.items()), "today",
-                                   required=False)
+        today: date | None = P.day(dict(request.query_params.items()), "today", required=False)
         return Response(S.SummaryOut(services.status_summary(engagement, today)).data)
 
 
 class DeliverableList(Base, generics.ListAPIView):
     serializer_class = S.DeliverableOut
 
-    @extend_schema(parameters=[
-        OpenApiParameter("status", OpenApiTypes.STR, enum=Deliverable.Status.values),
-        OpenApiParameter("kind", OpenApiTypes.STR, description="deliverable kind code")])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", OpenApiTypes.STR, enum=Deliverable.Status.values),
+            OpenApiParameter("kind", OpenApiTypes.STR, description="deliverable kind code"),
+        ]
+    )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
@@ -128,14 +136,20 @@ def _action_view(action: str, capability: Capability) -> type[APIView]:
     class Action(Base, APIView):
         write_capability = capability
 
-        @extend_schema(request=S.TransitionIn, responses=S.DeliverableOut,
-                       operation_id=f"deliverable_{action}")
+        @extend_schema(
+            request=S.TransitionIn, responses=S.DeliverableOut, operation_id=f"deliverable_{action}"
+        )
         def post(self, request: Request, pk: int) -> Response:
             deliverable = get_object_or_404(Deliverable, pk=pk)
             data = _valid(S.TransitionIn, request.data)
-            row = services.transition(deliverable, action, actor=request.user,
-                                      request=request, note=data.get("note", ""),
-                                      at=data.get("at"))
+            row = services.transition(
+                deliverable,
+                action,
+                actor=request.user,
+                request=request,
+                note=data.get("note", ""),
+                at=data.get("at"),
+            )
             return Response(S.DeliverableOut(row).data)
 
     Action.__name__ = Action.__qualname__ = f"Deliverable{action.title()}"
@@ -173,8 +187,9 @@ class ServiceItemListCreate(Base, generics.ListAPIView):
     @extend_schema(request=S.ServiceItemIn, responses={201: S.ServiceItemOut})
     def post(self, request: Request, pk: int) -> Response:
         data = _valid(S.ServiceItemIn, request.data)
-        item = services.save_service_item(_engagement(pk), data, actor=request.user,
-                                          request=request)
+        item = services.save_service_item(
+            _engagement(pk), data, actor=request.user, request=request
+        )
         return Response(S.ServiceItemOut(item).data, status=status.HTTP_201_CREATED)
 
 
@@ -200,8 +215,9 @@ class ServiceItemDetail(Base, APIView):
         item = get_object_or_404(ServiceItem, pk=pk)
         current = S.ServiceItemOut(item).data
         data = _valid(S.ServiceItemIn, {**current, **request.data})
-        item = services.save_service_item(item.engagement, data, item=item,
-                                          actor=request.user, request=request)
+        item = services.save_service_item(
+            item.engagement, data, item=item, actor=request.user, request=request
+        )
         return Response(S.ServiceItemOut(item).data)
 
 
@@ -221,8 +237,7 @@ class MilestoneDetail(Base, APIView):
     def patch(self, request: Request, pk: int) -> Response:
         milestone = get_object_or_404(PaymentMilestone, pk=pk)
         data = _valid(S.MilestoneUpdateIn, request.data, partial=True)
-        milestone = services.update_milestone(milestone, data, actor=request.user,
-                                              request=request)
+        milestone = services.update_milestone(milestone, data, actor=request.user, request=request)
         return Response(S.MilestoneOut(milestone).data)
 
 
@@ -236,8 +251,7 @@ class GuaranteeDetail(Base, APIView):
     def put(self, request: Request, pk: int) -> Response:
         engagement = _engagement(pk)
         data = _valid(S.GuaranteeIn, request.data)
-        guarantee = services.update_guarantee(engagement, data, actor=request.user,
-                                              request=request)
+        guarantee = services.update_guarantee(engagement, data, actor=request.user, request=request)
         return Response(S.GuaranteeOut(guarantee).data)
 
 
@@ -249,8 +263,7 @@ class _RecordListCreate(Base, generics.ListAPIView):
     add: Any = None
 
     def get_queryset(self) -> Any:
-        return getattr(_engagement(self.kwargs["pk"]), self.related).prefetch_related(
-            "attachments")
+        return getattr(_engagement(self.kwargs["pk"]), self.related).prefetch_related("attachments")
 
     def create(self, request: Request, pk: int) -> Response:
         engagement = _engagement(pk)
@@ -260,8 +273,7 @@ class _RecordListCreate(Base, generics.ListAPIView):
             payload["files"] = request.FILES.getlist("files")
         data = _valid(self.input_class, payload)
         files = data.pop("files", [])
-        entry = type(self).add(engagement, data, files=files, actor=request.user,
-                               request=request)
+        entry = type(self).add(engagement, data, files=files, actor=request.user, request=request)
         return Response(self.output_class(entry).data, status=status.HTTP_201_CREATED)
 
 
@@ -270,21 +282,22 @@ class WorkLogListCreate(_RecordListCreate):
     input_class, output_class, related = S.WorkLogIn, S.WorkLogOut, "work_log"
     add = staticmethod(services.add_work_log_entry)
 
-    @extend_schema(request={"application/json": S.WorkLogIn,
-                            "multipart/form-data": S.WorkLogIn},
-                   responses={201: S.WorkLogOut})
+    @extend_schema(
+        request={"application/json": S.WorkLogIn, "multipart/form-data": S.WorkLogIn},
+        responses={201: S.WorkLogOut},
+    )
     def post(self, request: Request, pk: int) -> Response:
         return self.create(request, pk)
 
 
 class MaintenanceListCreate(_RecordListCreate):
     serializer_class = S.MaintenanceOut
-    input_class, output_class, related = S.MaintenanceIn, S.MaintenanceOut, \
-        "maintenance_records"
+    input_class, output_class, related = S.MaintenanceIn, S.MaintenanceOut, "maintenance_records"
     add = staticmethod(services.add_maintenance_record)
 
-    @extend_schema(request={"application/json": S.MaintenanceIn,
-                            "multipart/form-data": S.MaintenanceIn},
-                   responses={201: S.MaintenanceOut})
+    @extend_schema(
+        request={"application/json": S.MaintenanceIn, "multipart/form-data": S.MaintenanceIn},
+        responses={201: S.MaintenanceOut},
+    )
     def post(self, request: Request, pk: int) -> Response:
         return self.create(request, pk)

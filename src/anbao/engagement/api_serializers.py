@@ -29,11 +29,11 @@ RATE = {"max_digits": 7, "decimal_places": 5, "min_value": 0, "max_value": 1}
 
 # ---- input -------------------------------------------------------------------------------
 
+
 class PartyIn(serializers.Serializer):
     role = serializers.ChoiceField(choices=Party.Role.choices)
     name = serializers.CharField(max_length=255)
-    legal_representative = serializers.CharField(max_length=64, required=False,
-                                                 allow_blank=True)
+    legal_representative = serializers.CharField(max_length=64, required=False, allow_blank=True)
     address = serializers.CharField(max_length=255, required=False, allow_blank=True)
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
     fax = serializers.CharField(max_length=32, required=False, allow_blank=True)
@@ -58,26 +58,28 @@ class DeliverableKindIn(serializers.Serializer):
     name = serializers.CharField(max_length=128)
     count = serializers.IntegerField(min_value=1, max_value=366)
     cadence = serializers.ChoiceField(choices=[c.value for c in Cadence])
-    offset_working_days = serializers.IntegerField(min_value=-250, max_value=250,
-                                                   required=False)
+    offset_working_days = serializers.IntegerField(min_value=-250, max_value=250, required=False)
     service_item = serializers.SlugField(max_length=64, required=False, allow_null=True)
 
 
 class MilestoneIn(serializers.Serializer):
     sequence = serializers.IntegerField(min_value=1, max_value=99, required=False)
     name = serializers.CharField(max_length=128)
-    percentage = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0,
-                                          max_value=100)
+    percentage = serializers.DecimalField(
+        max_digits=5, decimal_places=2, min_value=0, max_value=100
+    )
     amount = serializers.DecimalField(**MONEY, required=False)
     condition = serializers.CharField(max_length=2000)
-    days_after_condition = serializers.IntegerField(min_value=0, max_value=3650,
-                                                    required=False, allow_null=True)
+    days_after_condition = serializers.IntegerField(
+        min_value=0, max_value=3650, required=False, allow_null=True
+    )
     deadline = serializers.DateField(required=False, allow_null=True)
 
 
 class GuaranteeIn(serializers.Serializer):
-    percentage = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0,
-                                          max_value=100)
+    percentage = serializers.DecimalField(
+        max_digits=5, decimal_places=2, min_value=0, max_value=100
+    )
     amount = serializers.DecimalField(**MONEY, required=False)
     provide_by = serializers.DateField(required=False, allow_null=True)
     received_on = serializers.DateField(required=False, allow_null=True)
@@ -91,16 +93,16 @@ class LiabilitiesIn(serializers.Serializer):
     late_payment_rate = serializers.DecimalField(**RATE, required=False)
     late_guarantee_rate = serializers.DecimalField(**RATE, required=False)
     late_deliverable_rate = serializers.DecimalField(**RATE, required=False)
-    termination_grace_days = serializers.IntegerField(min_value=0, max_value=365,
-                                                      required=False)
+    termination_grace_days = serializers.IntegerField(min_value=0, max_value=365, required=False)
     termination_penalty_rate = serializers.DecimalField(**RATE, required=False)
     confidentiality_penalty = serializers.DecimalField(**MONEY, required=False)
-    confidentiality_years = serializers.IntegerField(min_value=0, max_value=100,
-                                                     required=False)
-    acceptance_window_working_days = serializers.IntegerField(min_value=0, max_value=250,
-                                                              required=False)
-    acceptance_review_working_days = serializers.IntegerField(min_value=0, max_value=250,
-                                                              required=False)
+    confidentiality_years = serializers.IntegerField(min_value=0, max_value=100, required=False)
+    acceptance_window_working_days = serializers.IntegerField(
+        min_value=0, max_value=250, required=False
+    )
+    acceptance_review_working_days = serializers.IntegerField(
+        min_value=0, max_value=250, required=False
+    )
 
 
 class EngagementUpdateIn(serializers.Serializer):
@@ -128,9 +130,11 @@ class EngagementIn(EngagementUpdateIn):
     service_items = ServiceItemIn(many=True, required=False)
     deliverable_kinds = DeliverableKindIn(many=True, required=False)
     standard_deliverables = serializers.BooleanField(
-        required=False, default=False,
+        required=False,
+        default=False,
         help_text="Schedule the 11 deliverable kinds of the sample contract (第七条) when "
-                  "deliverable_kinds is not given.")
+        "deliverable_kinds is not given.",
+    )
     payment_milestones = MilestoneIn(many=True, required=False)
     guarantee = GuaranteeIn(required=False, allow_null=True)
 
@@ -138,8 +142,9 @@ class EngagementIn(EngagementUpdateIn):
 class MilestoneUpdateIn(serializers.Serializer):
     name = serializers.CharField(max_length=128, required=False)
     condition = serializers.CharField(max_length=2000, required=False)
-    days_after_condition = serializers.IntegerField(min_value=0, max_value=3650,
-                                                    required=False, allow_null=True)
+    days_after_condition = serializers.IntegerField(
+        min_value=0, max_value=3650, required=False, allow_null=True
+    )
     deadline = serializers.DateField(required=False, allow_null=True)
     condition_met_on = serializers.DateField(required=False, allow_null=True)
     invoice_date = serializers.DateField(required=False, allow_null=True)
@@ -150,8 +155,10 @@ class MilestoneUpdateIn(serializers.Serializer):
 class TransitionIn(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     at = serializers.DateTimeField(
-        required=False, allow_null=True,
-        help_text="When it happened, to record it after the fact (default: now).")
+        required=False,
+        allow_null=True,
+        help_text="When it happened, to record it after the fact (default: now).",
+    )
 
 
 class WorkLogIn(serializers.Serializer):
@@ -159,8 +166,7 @@ class WorkLogIn(serializers.Serializer):
     title = serializers.CharField(max_length=255)
     content = serializers.CharField(required=False, allow_blank=True, max_length=20000)
     service_item = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-    files = serializers.ListField(child=serializers.FileField(), required=False,
-                                  max_length=10)
+    files = serializers.ListField(child=serializers.FileField(), required=False, max_length=10)
 
 
 class MaintenanceIn(serializers.Serializer):
@@ -169,31 +175,48 @@ class MaintenanceIn(serializers.Serializer):
     work_type = serializers.CharField(max_length=64)
     description = serializers.CharField(max_length=20000)
     result = serializers.CharField(required=False, allow_blank=True, max_length=20000)
-    files = serializers.ListField(child=serializers.FileField(), required=False,
-                                  max_length=10)
+    files = serializers.ListField(child=serializers.FileField(), required=False, max_length=10)
 
 
 # ---- output ------------------------------------------------------------------------------
 
+
 class PartyOut(serializers.ModelSerializer):
     class Meta:
         model = Party
-        fields = ["role", "name", "legal_representative", "address", "phone", "fax", "bank",
-                  "bank_account"]
+        fields = [
+            "role",
+            "name",
+            "legal_representative",
+            "address",
+            "phone",
+            "fax",
+            "bank",
+            "bank_account",
+        ]
 
 
 class ServiceItemOut(serializers.ModelSerializer):
     class Meta:
         model = ServiceItem
-        fields = ["id", "number", "code", "name", "category", "quantity", "unit",
-                  "quantity_text", "cadence", "requirement"]
+        fields = [
+            "id",
+            "number",
+            "code",
+            "name",
+            "category",
+            "quantity",
+            "unit",
+            "quantity_text",
+            "cadence",
+            "requirement",
+        ]
 
 
 class DeliverableKindOut(serializers.ModelSerializer):
     class Meta:
         model = DeliverableKind
-        fields = ["id", "code", "name", "required_count", "cadence", "offset_working_days",
-                  "order"]
+        fields = ["id", "code", "name", "required_count", "cadence", "offset_working_days", "order"]
 
 
 class DeliverableOut(serializers.ModelSerializer):
@@ -202,13 +225,28 @@ class DeliverableOut(serializers.ModelSerializer):
     submitted_by = serializers.StringRelatedField()
     accepted_by = serializers.StringRelatedField()
     report_file = serializers.SerializerMethodField(
-        help_text="The newest generated file of this deliverable (reports.ReportFile id).")
+        help_text="The newest generated file of this deliverable (reports.ReportFile id)."
+    )
 
     class Meta:
         model = Deliverable
-        fields = ["id", "engagement", "kind", "kind_name", "sequence", "period_start",
-                  "period_end", "due_date", "status", "submitted_at", "submitted_by",
-                  "accepted_at", "accepted_by", "note", "report_file"]
+        fields = [
+            "id",
+            "engagement",
+            "kind",
+            "kind_name",
+            "sequence",
+            "period_start",
+            "period_end",
+            "due_date",
+            "status",
+            "submitted_at",
+            "submitted_by",
+            "accepted_at",
+            "accepted_by",
+            "note",
+            "report_file",
+        ]
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_report_file(self, obj: Deliverable) -> int | None:
@@ -220,16 +258,35 @@ class DeliverableOut(serializers.ModelSerializer):
 class MilestoneOut(serializers.ModelSerializer):
     class Meta:
         model = PaymentMilestone
-        fields = ["id", "sequence", "name", "percentage", "amount", "condition",
-                  "days_after_condition", "deadline", "condition_met_on", "invoice_date",
-                  "paid_on", "paid_amount"]
+        fields = [
+            "id",
+            "sequence",
+            "name",
+            "percentage",
+            "amount",
+            "condition",
+            "days_after_condition",
+            "deadline",
+            "condition_met_on",
+            "invoice_date",
+            "paid_on",
+            "paid_amount",
+        ]
 
 
 class GuaranteeOut(serializers.ModelSerializer):
     class Meta:
         model = Guarantee
-        fields = ["percentage", "amount", "provide_by", "received_on", "return_by",
-                  "returned_on", "issuer", "reference"]
+        fields = [
+            "percentage",
+            "amount",
+            "provide_by",
+            "received_on",
+            "return_by",
+            "returned_on",
+            "issuer",
+            "reference",
+        ]
 
 
 class EngagementOut(serializers.ModelSerializer):
@@ -237,13 +294,34 @@ class EngagementOut(serializers.ModelSerializer):
 
     class Meta:
         model = Engagement
-        fields = ["id", "code", "name", "title", "status", "amount", "currency",
-                  "start_date", "end_date", "signed_on", "signing_place", "final_accepted_on",
-                  "late_payment_rate", "late_guarantee_rate", "late_deliverable_rate",
-                  "termination_grace_days", "termination_penalty_rate",
-                  "confidentiality_penalty", "confidentiality_years",
-                  "acceptance_window_working_days", "acceptance_review_working_days",
-                  "source", "notes", "parties", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "code",
+            "name",
+            "title",
+            "status",
+            "amount",
+            "currency",
+            "start_date",
+            "end_date",
+            "signed_on",
+            "signing_place",
+            "final_accepted_on",
+            "late_payment_rate",
+            "late_guarantee_rate",
+            "late_deliverable_rate",
+            "termination_grace_days",
+            "termination_penalty_rate",
+            "confidentiality_penalty",
+            "confidentiality_years",
+            "acceptance_window_working_days",
+            "acceptance_review_working_days",
+            "source",
+            "notes",
+            "parties",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class EngagementDetailOut(EngagementOut):
@@ -253,8 +331,13 @@ class EngagementDetailOut(EngagementOut):
     guarantee = serializers.SerializerMethodField()
 
     class Meta(EngagementOut.Meta):
-        fields = [*EngagementOut.Meta.fields, "service_items", "deliverable_kinds",
-                  "payment_milestones", "guarantee"]
+        fields = [
+            *EngagementOut.Meta.fields,
+            "service_items",
+            "deliverable_kinds",
+            "payment_milestones",
+            "guarantee",
+        ]
 
     @extend_schema_field(GuaranteeOut(allow_null=True))
     def get_guarantee(self, obj: Engagement) -> dict | None:  # type: ignore[type-arg]
@@ -274,8 +357,16 @@ class WorkLogOut(serializers.ModelSerializer):
 
     class Meta:
         model = WorkLogEntry
-        fields = ["id", "date", "title", "content", "service_item", "author", "created_at",
-                  "attachments"]
+        fields = [
+            "id",
+            "date",
+            "title",
+            "content",
+            "service_item",
+            "author",
+            "created_at",
+            "attachments",
+        ]
 
 
 class MaintenanceOut(serializers.ModelSerializer):
@@ -284,11 +375,21 @@ class MaintenanceOut(serializers.ModelSerializer):
 
     class Meta:
         model = MaintenanceRecord
-        fields = ["id", "date", "target", "work_type", "description", "result",
-                  "performed_by", "created_at", "attachments"]
+        fields = [
+            "id",
+            "date",
+            "target",
+            "work_type",
+            "description",
+            "result",
+            "performed_by",
+            "created_at",
+            "attachments",
+        ]
 
 
 # ---- the status summary ------------------------------------------------------------------
+
 
 class PeriodOut(serializers.Serializer):
     start = serializers.DateField()

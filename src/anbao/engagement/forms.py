@@ -17,12 +17,15 @@ CADENCE_CHOICES = [
     (Cadence.AT_ACCEPTANCE.value, _("With the acceptance application")),
     (Cadence.AT_END.value, _("At the end of the period")),
 ]
-PARTY_FIELDS = ("name", "legal_representative", "address", "phone", "fax", "bank",
-                "bank_account")
+PARTY_FIELDS = ("name", "legal_representative", "address", "phone", "fax", "bank", "bank_account")
 PARTY_LABELS = {
-    "name": _("name"), "legal_representative": _("legal representative"),
-    "address": _("registered address"), "phone": _("phone"), "fax": _("fax"),
-    "bank": _("bank"), "bank_account": _("bank account"),
+    "name": _("name"),
+    "legal_representative": _("legal representative"),
+    "address": _("registered address"),
+    "phone": _("phone"),
+    "fax": _("fax"),
+    "bank": _("bank"),
+    "bank_account": _("bank account"),
 }
 MILESTONE_ROWS = 3
 
@@ -47,31 +50,38 @@ class EngagementForm(forms.Form):
     code = forms.CharField(label=_("registration number"), max_length=64)
     name = forms.CharField(label=_("project name"), max_length=255)
     title = forms.CharField(label=_("contract title"), max_length=128, required=False)
-    status = forms.ChoiceField(label=_("status"), choices=Engagement.Status.choices,
-                               initial=Engagement.Status.ACTIVE)
-    amount = forms.DecimalField(label=_("contract amount"), max_digits=14, decimal_places=2,
-                                min_value=0)
+    status = forms.ChoiceField(
+        label=_("status"), choices=Engagement.Status.choices, initial=Engagement.Status.ACTIVE
+    )
+    amount = forms.DecimalField(
+        label=_("contract amount"), max_digits=14, decimal_places=2, min_value=0
+    )
     start_date = forms.DateField(label=_("start date"), **DATE)
     end_date = forms.DateField(label=_("end date"), **DATE)
     signed_on = forms.DateField(label=_("signed on"), required=False, **DATE)
     signing_place = forms.CharField(label=_("signing place"), max_length=64, required=False)
-    final_accepted_on = forms.DateField(label=_("final acceptance date"), required=False,
-                                        **DATE)
-    late_payment_rate = forms.DecimalField(label=_("late payment rate per day"),
-                                           max_digits=7, decimal_places=5, initial="0.001")
-    late_guarantee_rate = forms.DecimalField(label=_("late guarantee return rate per day"),
-                                             max_digits=7, decimal_places=5, initial="0.001")
-    late_deliverable_rate = forms.DecimalField(label=_("late deliverable rate per day"),
-                                               max_digits=7, decimal_places=5,
-                                               initial="0.001")
-    termination_grace_days = forms.IntegerField(label=_("termination grace days"),
-                                                min_value=0, initial=5)
-    termination_penalty_rate = forms.DecimalField(label=_("termination penalty rate"),
-                                                  max_digits=7, decimal_places=5,
-                                                  initial="0.10")
-    confidentiality_penalty = forms.DecimalField(label=_("confidentiality penalty"),
-                                                 max_digits=14, decimal_places=2,
-                                                 initial="100000")
+    final_accepted_on = forms.DateField(label=_("final acceptance date"), required=False, **DATE)
+    late_payment_rate = forms.DecimalField(
+        label=_("late payment rate per day"), max_digits=7, decimal_places=5, initial="0.001"
+    )
+    late_guarantee_rate = forms.DecimalField(
+        label=_("late guarantee return rate per day"),
+        max_digits=7,
+        decimal_places=5,
+        initial="0.001",
+    )
+    late_deliverable_rate = forms.DecimalField(
+        label=_("late deliverable rate per day"), max_digits=7, decimal_places=5, initial="0.001"
+    )
+    termination_grace_days = forms.IntegerField(
+        label=_("termination grace days"), min_value=0, initial=5
+    )
+    termination_penalty_rate = forms.DecimalField(
+        label=_("termination penalty rate"), max_digits=7, decimal_places=5, initial="0.10"
+    )
+    confidentiality_penalty = forms.DecimalField(
+        label=_("confidentiality penalty"), max_digits=14, decimal_places=2, initial="100000"
+    )
     notes = forms.CharField(label=_("notes"), widget=forms.Textarea, required=False)
 
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
@@ -79,55 +89,91 @@ class EngagementForm(forms.Form):
         for role, role_label in Party.Role.choices:
             for field in PARTY_FIELDS:
                 self.fields[f"{role}_{field}"] = forms.CharField(
-                    label=f"{role_label} · {PARTY_LABELS[field]}", max_length=255,
-                    required=field == "name")
+                    label=f"{role_label} · {PARTY_LABELS[field]}",
+                    max_length=255,
+                    required=field == "name",
+                )
         if editing:
             self.fields["code"].disabled = True
             return
         del self.fields["final_accepted_on"]
         self.fields["guarantee_percentage"] = forms.DecimalField(
-            label=_("guarantee percentage"), max_digits=5, decimal_places=2, required=False)
+            label=_("guarantee percentage"), max_digits=5, decimal_places=2, required=False
+        )
         self.fields["guarantee_provide_by"] = forms.DateField(
-            label=_("guarantee: provide by"), required=False, **DATE)
+            label=_("guarantee: provide by"), required=False, **DATE
+        )
         self.fields["guarantee_return_by"] = forms.DateField(
-            label=_("guarantee: return by"), required=False, **DATE)
+            label=_("guarantee: return by"), required=False, **DATE
+        )
         for n in range(1, MILESTONE_ROWS + 1):
             self.fields[f"m{n}_name"] = forms.CharField(
-                label=_("instalment %(n)d: name") % {"n": n}, max_length=128,
-                required=n == 1)
+                label=_("instalment %(n)d: name") % {"n": n}, max_length=128, required=n == 1
+            )
             self.fields[f"m{n}_percentage"] = forms.DecimalField(
-                label=_("instalment %(n)d: percentage") % {"n": n}, max_digits=5,
-                decimal_places=2, required=n == 1)
+                label=_("instalment %(n)d: percentage") % {"n": n},
+                max_digits=5,
+                decimal_places=2,
+                required=n == 1,
+            )
             self.fields[f"m{n}_condition"] = forms.CharField(
-                label=_("instalment %(n)d: condition") % {"n": n}, max_length=2000,
-                required=n == 1)
+                label=_("instalment %(n)d: condition") % {"n": n}, max_length=2000, required=n == 1
+            )
             self.fields[f"m{n}_days_after_condition"] = forms.IntegerField(
                 label=_("instalment %(n)d: days after the condition") % {"n": n},
-                min_value=0, required=False)
+                min_value=0,
+                required=False,
+            )
             self.fields[f"m{n}_deadline"] = forms.DateField(
-                label=_("instalment %(n)d: deadline") % {"n": n}, required=False, **DATE)
+                label=_("instalment %(n)d: deadline") % {"n": n}, required=False, **DATE
+            )
         self.fields["standard_deliverables"] = forms.BooleanField(
             label=_("Schedule the 11 deliverable kinds of the standard contract (第七条)"),
-            required=False, initial=True)
+            required=False,
+            initial=True,
+        )
 
     def parties(self) -> list[dict[str, Any]]:
         data = self.cleaned_data
-        return [{"role": role, **{f: data.get(f"{role}_{f}", "") for f in PARTY_FIELDS}}
-                for role in Party.Role.values]
+        return [
+            {"role": role, **{f: data.get(f"{role}_{f}", "") for f in PARTY_FIELDS}}
+            for role in Party.Role.values
+        ]
 
     def milestones(self) -> list[dict[str, Any]]:
         data, rows = self.cleaned_data, []
         for n in range(1, MILESTONE_ROWS + 1):
             if data.get(f"m{n}_percentage") is None and not data.get(f"m{n}_name"):
                 continue
-            rows.append({"sequence": n, **{f: data.get(f"m{n}_{f}") for f in (
-                "name", "percentage", "condition", "days_after_condition", "deadline")}})
+            rows.append(
+                {
+                    "sequence": n,
+                    **{
+                        f: data.get(f"m{n}_{f}")
+                        for f in (
+                            "name",
+                            "percentage",
+                            "condition",
+                            "days_after_condition",
+                            "deadline",
+                        )
+                    },
+                }
+            )
         return rows
 
     def liabilities(self) -> dict[str, Any]:
-        return {f: self.cleaned_data.get(f) for f in (
-            "late_payment_rate", "late_guarantee_rate", "late_deliverable_rate",
-            "termination_grace_days", "termination_penalty_rate", "confidentiality_penalty")}
+        return {
+            f: self.cleaned_data.get(f)
+            for f in (
+                "late_payment_rate",
+                "late_guarantee_rate",
+                "late_deliverable_rate",
+                "termination_grace_days",
+                "termination_penalty_rate",
+                "confidentiality_penalty",
+            )
+        }
 
 
 class ServiceItemForm(forms.Form):
@@ -137,10 +183,8 @@ class ServiceItemForm(forms.Form):
     category = forms.ChoiceField(label=_("category"), choices=ServiceItem.Category.choices)
     quantity = forms.IntegerField(label=_("quantity"), min_value=1)
     unit = forms.CharField(label=_("unit"), max_length=16)
-    quantity_text = forms.CharField(label=_("quantity as written"), max_length=32,
-                                    required=False)
-    requirement = forms.CharField(label=_("requirement"), widget=forms.Textarea,
-                                  required=False)
+    quantity_text = forms.CharField(label=_("quantity as written"), max_length=32, required=False)
+    requirement = forms.CharField(label=_("requirement"), widget=forms.Textarea, required=False)
 
 
 class DeliverableKindForm(forms.Form):
@@ -148,16 +192,16 @@ class DeliverableKindForm(forms.Form):
     name = forms.CharField(label=_("name"), max_length=128)
     count = forms.IntegerField(label=_("required count"), min_value=1)
     cadence = forms.ChoiceField(label=_("cadence"), choices=CADENCE_CHOICES)
-    offset_working_days = forms.IntegerField(label=_("offset in working days"),
-                                             required=False)
+    offset_working_days = forms.IntegerField(label=_("offset in working days"), required=False)
 
 
 class MilestoneForm(forms.Form):
     condition_met_on = forms.DateField(label=_("condition met on"), required=False, **DATE)
     invoice_date = forms.DateField(label=_("invoice date"), required=False, **DATE)
     paid_on = forms.DateField(label=_("paid on"), required=False, **DATE)
-    paid_amount = forms.DecimalField(label=_("paid amount"), max_digits=14, decimal_places=2,
-                                     required=False)
+    paid_amount = forms.DecimalField(
+        label=_("paid amount"), max_digits=14, decimal_places=2, required=False
+    )
 
 
 class GuaranteeForm(forms.Form):
@@ -174,14 +218,16 @@ class WorkLogForm(forms.Form):
     date = forms.DateField(label=_("date"), **DATE)
     title = forms.CharField(label=_("title"), max_length=255)
     content = forms.CharField(label=_("content"), widget=forms.Textarea, required=False)
-    service_item = forms.TypedChoiceField(label=_("service item"), required=False, coerce=int,
-                                          empty_value=None)
+    service_item = forms.TypedChoiceField(
+        label=_("service item"), required=False, coerce=int, empty_value=None
+    )
     files = MultipleFileField(label=_("attachments"), required=False)
 
     def __init__(self, *args: Any, engagement: Engagement, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["service_item"].choices = [("", "—")] + [
-            (i.pk, f"{i.number}. {i.name}") for i in engagement.service_items.all()]
+            (i.pk, f"{i.number}. {i.name}") for i in engagement.service_items.all()
+        ]
 
 
 class MaintenanceForm(forms.Form):

@@ -35,8 +35,9 @@ class Engagement(models.Model):
     code = models.CharField(_("registration number"), max_length=64, unique=True)
     name = models.CharField(_("project name"), max_length=255)
     title = models.CharField(_("contract title"), max_length=128, blank=True)
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices,
-                              default=Status.ACTIVE)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE
+    )
     amount = models.DecimalField(_("contract amount"), **MONEY)
     currency = models.CharField(_("currency"), max_length=3, default="CNY")
     start_date = models.DateField(_("start date"))
@@ -44,23 +45,31 @@ class Engagement(models.Model):
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     signing_place = models.CharField(_("signing place"), max_length=64, blank=True)
     # 第十条 liabilities, as rates of the contract terms.
-    late_payment_rate = models.DecimalField(_("late payment rate per day"), **RATE,
-                                            default=Decimal("0.001"))
-    late_guarantee_rate = models.DecimalField(_("late guarantee return rate per day"), **RATE,
-                                              default=Decimal("0.001"))
-    late_deliverable_rate = models.DecimalField(_("late deliverable rate per day"), **RATE,
-                                                default=Decimal("0.001"))
+    late_payment_rate = models.DecimalField(
+        _("late payment rate per day"), **RATE, default=Decimal("0.001")
+    )
+    late_guarantee_rate = models.DecimalField(
+        _("late guarantee return rate per day"), **RATE, default=Decimal("0.001")
+    )
+    late_deliverable_rate = models.DecimalField(
+        _("late deliverable rate per day"), **RATE, default=Decimal("0.001")
+    )
     termination_grace_days = models.PositiveIntegerField(_("termination grace days"), default=5)
-    termination_penalty_rate = models.DecimalField(_("termination penalty rate"), **RATE,
-                                                   default=Decimal("0.10"))
-    confidentiality_penalty = models.DecimalField(_("confidentiality penalty"), **MONEY,
-                                                  default=Decimal("100000"))
-    confidentiality_years = models.PositiveIntegerField(_("confidentiality years after end"),
-                                                        default=5)
+    termination_penalty_rate = models.DecimalField(
+        _("termination penalty rate"), **RATE, default=Decimal("0.10")
+    )
+    confidentiality_penalty = models.DecimalField(
+        _("confidentiality penalty"), **MONEY, default=Decimal("100000")
+    )
+    confidentiality_years = models.PositiveIntegerField(
+        _("confidentiality years after end"), default=5
+    )
     acceptance_window_working_days = models.PositiveIntegerField(
-        _("acceptance window (working days before end)"), default=30)
+        _("acceptance window (working days before end)"), default=30
+    )
     acceptance_review_working_days = models.PositiveIntegerField(
-        _("acceptance review (working days)"), default=5)
+        _("acceptance review (working days)"), default=5
+    )
     final_accepted_on = models.DateField(_("final acceptance date"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=255, blank=True)
     notes = models.TextField(_("notes"), blank=True)
@@ -112,8 +121,9 @@ class ServiceItem(models.Model):
         PURCHASE = "purchase", _("Purchase")
         SERVICE = "service", _("Service")
 
-    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE,
-                                   related_name="service_items")
+    engagement = models.ForeignKey(
+        Engagement, on_delete=models.CASCADE, related_name="service_items"
+    )
     number = models.PositiveIntegerField(_("number"))
     code = models.SlugField(_("code"), max_length=64)
     name = models.CharField(_("name"), max_length=255)
@@ -145,16 +155,22 @@ class DeliverableKind(models.Model):
         AT_ACCEPTANCE = "at_acceptance", _("With the acceptance application")
         AT_END = "at_end", _("At the end of the period")
 
-    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE,
-                                   related_name="deliverable_kinds")
+    engagement = models.ForeignKey(
+        Engagement, on_delete=models.CASCADE, related_name="deliverable_kinds"
+    )
     code = models.SlugField(_("code"), max_length=64)
     name = models.CharField(_("name"), max_length=128)
     required_count = models.PositiveIntegerField(_("required count"))
     cadence = models.CharField(_("cadence"), max_length=16, choices=Cadence.choices)
     offset_working_days = models.IntegerField(_("offset in working days"), default=0)
     order = models.PositiveIntegerField(_("order"), default=0)
-    service_item = models.ForeignKey(ServiceItem, on_delete=models.SET_NULL, null=True,
-                                     blank=True, related_name="deliverable_kinds")
+    service_item = models.ForeignKey(
+        ServiceItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deliverable_kinds",
+    )
 
     class Meta:
         verbose_name = _("deliverable kind")
@@ -180,22 +196,25 @@ class Deliverable(models.Model):
         SUBMITTED = "submitted", _("Submitted")
         ACCEPTED = "accepted", _("Accepted")
 
-    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE,
-                                   related_name="deliverables")
-    kind = models.ForeignKey(DeliverableKind, on_delete=models.CASCADE,
-                             related_name="deliverables")
+    engagement = models.ForeignKey(
+        Engagement, on_delete=models.CASCADE, related_name="deliverables"
+    )
+    kind = models.ForeignKey(DeliverableKind, on_delete=models.CASCADE, related_name="deliverables")
     sequence = models.PositiveIntegerField(_("sequence"))
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
     due_date = models.DateField(_("due date"))
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices,
-                              default=Status.PLANNED)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PLANNED
+    )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                     null=True, blank=True, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
-    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    null=True, blank=True, related_name="+")
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
@@ -218,15 +237,17 @@ class PaymentMilestone(models.Model):
     ``core.milestone_due_date``.
     """
 
-    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE,
-                                   related_name="payment_milestones")
+    engagement = models.ForeignKey(
+        Engagement, on_delete=models.CASCADE, related_name="payment_milestones"
+    )
     sequence = models.PositiveIntegerField(_("sequence"))
     name = models.CharField(_("name"), max_length=128)
     percentage = models.DecimalField(_("percentage"), max_digits=5, decimal_places=2)
     amount = models.DecimalField(_("amount"), **MONEY)
     condition = models.TextField(_("condition"))
-    days_after_condition = models.PositiveIntegerField(_("days after condition"), null=True,
-                                                       blank=True)
+    days_after_condition = models.PositiveIntegerField(
+        _("days after condition"), null=True, blank=True
+    )
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     condition_met_on = models.DateField(_("condition met on"), null=True, blank=True)
     invoice_date = models.DateField(_("invoice date"), null=True, blank=True)
@@ -238,8 +259,9 @@ class PaymentMilestone(models.Model):
         verbose_name_plural = _("payment milestones")
         ordering = ["engagement", "sequence"]
         constraints = [
-            models.UniqueConstraint(fields=["engagement", "sequence"],
-                                    name="engagement_milestone_seq"),
+            models.UniqueConstraint(
+                fields=["engagement", "sequence"], name="engagement_milestone_seq"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -249,8 +271,9 @@ class PaymentMilestone(models.Model):
 class Guarantee(models.Model):
     """The performance guarantee (履约保函): by when it is provided and returned."""
 
-    engagement = models.OneToOneField(Engagement, on_delete=models.CASCADE,
-                                      related_name="guarantee")
+    engagement = models.OneToOneField(
+        Engagement, on_delete=models.CASCADE, related_name="guarantee"
+    )
     percentage = models.DecimalField(_("percentage"), max_digits=5, decimal_places=2)
     amount = models.DecimalField(_("amount"), **MONEY)
     provide_by = models.DateField(_("provide by"), null=True, blank=True)
@@ -271,15 +294,16 @@ class Guarantee(models.Model):
 class WorkLogEntry(models.Model):
     """A day's work (工作日志) by a provider engineer."""
 
-    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE,
-                                   related_name="work_log")
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="work_log")
     date = models.DateField(_("date"))
     title = models.CharField(_("title"), max_length=255)
     content = models.TextField(_("content"), blank=True)
-    service_item = models.ForeignKey(ServiceItem, on_delete=models.SET_NULL, null=True,
-                                     blank=True, related_name="+")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                               blank=True, related_name="+")
+    service_item = models.ForeignKey(
+        ServiceItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
@@ -294,15 +318,17 @@ class WorkLogEntry(models.Model):
 class MaintenanceRecord(models.Model):
     """A maintenance record (维护记录单): what was done to which device, and the result."""
 
-    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE,
-                                   related_name="maintenance_records")
+    engagement = models.ForeignKey(
+        Engagement, on_delete=models.CASCADE, related_name="maintenance_records"
+    )
     date = models.DateField(_("date"))
     target = models.CharField(_("device or system"), max_length=255)
     work_type = models.CharField(_("work type"), max_length=64)
     description = models.TextField(_("description"))
     result = models.TextField(_("result"), blank=True)
-    performed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                     null=True, blank=True, related_name="+")
+    performed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
@@ -322,21 +348,28 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 class Attachment(models.Model):
     """A file attached to a work log entry, a maintenance record or a deliverable."""
 
-    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE,
-                                   related_name="attachments")
-    work_log_entry = models.ForeignKey(WorkLogEntry, on_delete=models.CASCADE, null=True,
-                                       blank=True, related_name="attachments")
-    maintenance_record = models.ForeignKey(MaintenanceRecord, on_delete=models.CASCADE,
-                                           null=True, blank=True, related_name="attachments")
-    deliverable = models.ForeignKey(Deliverable, on_delete=models.CASCADE, null=True,
-                                    blank=True, related_name="attachments")
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="attachments")
+    work_log_entry = models.ForeignKey(
+        WorkLogEntry, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    maintenance_record = models.ForeignKey(
+        MaintenanceRecord,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+    )
+    deliverable = models.ForeignKey(
+        Deliverable, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=255)
     original_name = models.CharField(_("original name"), max_length=255)
     extension = models.CharField(_("extension"), max_length=16)
     size = models.PositiveBigIntegerField(_("size"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    null=True, blank=True, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
     class Meta:

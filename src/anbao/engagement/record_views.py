@@ -25,24 +25,31 @@ VIEW, EDIT = Capability.ENGAGEMENT_VIEW, Capability.ENGAGEMENT_EDIT
 def work_log(request: Any, pk: int) -> HttpResponse:
     engagement = get_object_or_404(Engagement, pk=pk)
     entries = engagement.work_log.select_related("author", "service_item").prefetch_related(
-        "attachments")
-    return render(request, "engagement/work_log.html",
-                  {"engagement": engagement, "entries": entries,
-                   "can_edit": request.user.can(EDIT)})
+        "attachments"
+    )
+    return render(
+        request,
+        "engagement/work_log.html",
+        {"engagement": engagement, "entries": entries, "can_edit": request.user.can(EDIT)},
+    )
 
 
 @requires(VIEW)
 def maintenance(request: Any, pk: int) -> HttpResponse:
     engagement = get_object_or_404(Engagement, pk=pk)
     entries = engagement.maintenance_records.select_related("performed_by").prefetch_related(
-        "attachments")
-    return render(request, "engagement/maintenance.html",
-                  {"engagement": engagement, "entries": entries,
-                   "can_edit": request.user.can(EDIT)})
+        "attachments"
+    )
+    return render(
+        request,
+        "engagement/maintenance.html",
+        {"engagement": engagement, "entries": entries, "can_edit": request.user.can(EDIT)},
+    )
 
 
-def _add(request: Any, engagement: Engagement, form: Any, add: Any, title: str,
-         back: str) -> HttpResponse:
+def _add(
+    request: Any, engagement: Engagement, form: Any, add: Any, title: str, back: str
+) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         files = data.pop("files", [])
@@ -53,26 +60,40 @@ def _add(request: Any, engagement: Engagement, form: Any, add: Any, title: str,
         else:
             messages.success(request, _("The entry was saved."))
             return redirect(back, pk=engagement.pk)
-    return render(request, "engagement/form.html",
-                  {"form": form, "title": title, "cancel_url": back,
-                   "cancel_pk": engagement.pk},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "engagement/form.html",
+        {"form": form, "title": title, "cancel_url": back, "cancel_pk": engagement.pk},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @requires(EDIT)
 def work_log_add(request: Any, pk: int) -> HttpResponse:
     engagement = get_object_or_404(Engagement, pk=pk)
     form = WorkLogForm(request.POST or None, request.FILES or None, engagement=engagement)
-    return _add(request, engagement, form, services.add_work_log_entry, _("New work log entry"),
-                "engagement:work_log")
+    return _add(
+        request,
+        engagement,
+        form,
+        services.add_work_log_entry,
+        _("New work log entry"),
+        "engagement:work_log",
+    )
 
 
 @requires(EDIT)
 def maintenance_add(request: Any, pk: int) -> HttpResponse:
     engagement = get_object_or_404(Engagement, pk=pk)
     form = MaintenanceForm(request.POST or None, request.FILES or None)
-    return _add(request, engagement, form, services.add_maintenance_record,
-                _("New maintenance record"), "engagement:maintenance")
+    return _add(
+        request,
+        engagement,
+        form,
+        services.add_maintenance_record,
+        _("New maintenance record"),
+        "engagement:maintenance",
+    )
 
 
 @requires(EDIT)
@@ -85,17 +106,25 @@ def attachment_add(request: Any, kind: str, pk: int) -> HttpResponse:
     form = AttachmentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_attachments(owner, form.cleaned_data["files"], actor=request.user,
-                                     request=request)
+            services.add_attachments(
+                owner, form.cleaned_data["files"], actor=request.user, request=request
+            )
         except errors.Error as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("The files were attached."))
             return redirect(back, pk=owner.engagement_id)
-    return render(request, "engagement/form.html",
-                  {"form": form, "title": _("Attach files"), "cancel_url": back,
-                   "cancel_pk": owner.engagement_id},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "engagement/form.html",
+        {
+            "form": form,
+            "title": _("Attach files"),
+            "cancel_url": back,
+            "cancel_pk": owner.engagement_id,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @requires(VIEW)
@@ -105,9 +134,18 @@ def attachment_download(request: Any, pk: int) -> FileResponse:
         handle = attachment.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    record("attachment.download", request=request, object_type="attachment",
-           object_id=attachment.pk, details={"sha256": attachment.sha256})
-    response = FileResponse(handle, as_attachment=True, filename=attachment.original_name,
-                            content_type=content_type(attachment))
+    record(
+        "attachment.download",
+        request=request,
+        object_type="attachment",
+        object_id=attachment.pk,
+        details={"sha256": attachment.sha256},
+    )
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=content_type(attachment),
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response

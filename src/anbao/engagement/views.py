@@ -40,18 +40,24 @@ from anbao.engagement.models import (
 )
 from anbao.engagement.services import parse
 
-VIEW, EDIT, ACCEPT = (Capability.ENGAGEMENT_VIEW, Capability.ENGAGEMENT_EDIT,
-                      Capability.DELIVERABLE_ACCEPT)
+VIEW, EDIT, ACCEPT = (
+    Capability.ENGAGEMENT_VIEW,
+    Capability.ENGAGEMENT_EDIT,
+    Capability.DELIVERABLE_ACCEPT,
+)
 
 
-def _form_page(request: Any, form: Any, title: str, engagement_pk: int | None = None
-               ) -> HttpResponse:
+def _form_page(
+    request: Any, form: Any, title: str, engagement_pk: int | None = None
+) -> HttpResponse:
     """A form page; shown again after a POST only when the input was refused (400)."""
     cancel = "engagement:detail" if engagement_pk else "engagement:list"
-    return render(request, "engagement/form.html",
-                  {"form": form, "title": title, "cancel_url": cancel,
-                   "cancel_pk": engagement_pk},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "engagement/form.html",
+        {"form": form, "title": title, "cancel_url": cancel, "cancel_pk": engagement_pk},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @requires(VIEW)
@@ -65,9 +71,16 @@ def dashboard(request: Any) -> HttpResponse:
     engagement = engagement or services.current_engagement()
     today = _as_of(request)
     summary = services.status_summary(engagement, today) if engagement else None
-    return render(request, "engagement/dashboard.html",
-                  {"engagement": engagement, "engagements": engagements, "s": summary,
-                   "can_edit": request.user.can(EDIT)})
+    return render(
+        request,
+        "engagement/dashboard.html",
+        {
+            "engagement": engagement,
+            "engagements": engagements,
+            "s": summary,
+            "can_edit": request.user.can(EDIT),
+        },
+    )
 
 
 def _as_of(request: Any) -> date | None:
@@ -81,32 +94,55 @@ def _as_of(request: Any) -> date | None:
 
 @requires(VIEW)
 def engagement_list(request: Any) -> HttpResponse:
-    return render(request, "engagement/list.html",
-                  {"engagements": Engagement.objects.order_by("-start_date", "-id"),
-                   "can_edit": request.user.can(EDIT)})
+    return render(
+        request,
+        "engagement/list.html",
+        {
+            "engagements": Engagement.objects.order_by("-start_date", "-id"),
+            "can_edit": request.user.can(EDIT),
+        },
+    )
 
 
 @requires(VIEW)
 def detail(request: Any, pk: int) -> HttpResponse:
     engagement = get_object_or_404(Engagement, pk=pk)
     deliverables = engagement.deliverables.select_related(
-        "kind", "submitted_by", "accepted_by").order_by("kind__order", "sequence")
-    return render(request, "engagement/detail.html", {
-        "engagement": engagement,
-        "s": services.status_summary(engagement, _as_of(request)),
-        "parties": engagement.parties.all(),
-        "items": engagement.service_items.all(),
-        "kinds": engagement.deliverable_kinds.all(),
-        "deliverables": deliverables,
-        "guarantee": Guarantee.objects.filter(engagement=engagement).first(),
-        "can_edit": request.user.can(EDIT),
-    })
+        "kind", "submitted_by", "accepted_by"
+    ).order_by("kind__order", "sequence")
+    return render(
+        request,
+        "engagement/detail.html",
+        {
+            "engagement": engagement,
+            "s": services.status_summary(engagement, _as_of(request)),
+            "parties": engagement.parties.all(),
+            "items": engagement.service_items.all(),
+            "kinds": engagement.deliverable_kinds.all(),
+            "deliverables": deliverables,
+            "guarantee": Guarantee.objects.filter(engagement=engagement).first(),
+            "can_edit": request.user.can(EDIT),
+        },
+    )
 
 
 def _contract_data(form: EngagementForm) -> dict[str, Any]:
-    data = {k: form.cleaned_data.get(k) for k in (
-        "code", "name", "title", "status", "amount", "start_date", "end_date", "signed_on",
-        "signing_place", "notes", "final_accepted_on")}
+    data = {
+        k: form.cleaned_data.get(k)
+        for k in (
+            "code",
+            "name",
+            "title",
+            "status",
+            "amount",
+            "start_date",
+            "end_date",
+            "signed_on",
+            "signing_place",
+            "notes",
+            "final_accepted_on",
+        )
+    }
     data["liabilities"] = form.liabilities()
     data["parties"] = form.parties()
     return data
@@ -121,8 +157,13 @@ def _standard_initial() -> dict[str, Any]:
     initial: dict[str, Any] = {"guarantee_percentage": data["guarantee"]["percentage"]}
     for m in data["payment_milestones"]:
         n = m["sequence"]
-        initial.update({f"m{n}_name": m["name"], f"m{n}_percentage": m["percentage"],
-                        f"m{n}_days_after_condition": m.get("days_after_condition")})
+        initial.update(
+            {
+                f"m{n}_name": m["name"],
+                f"m{n}_percentage": m["percentage"],
+                f"m{n}_days_after_condition": m.get("days_after_condition"),
+            }
+        )
         if "deadline" not in m:
             initial[f"m{n}_condition"] = m["condition"]
     return initial
@@ -138,7 +179,8 @@ def create(request: Any) -> HttpResponse:
             data["guarantee"] = {
                 "percentage": form.cleaned_data["guarantee_percentage"],
                 "provide_by": form.cleaned_data.get("guarantee_provide_by"),
-                "return_by": form.cleaned_data.get("guarantee_return_by")}
+                "return_by": form.cleaned_data.get("guarantee_return_by"),
+            }
         if form.cleaned_data.get("standard_deliverables"):
             data["deliverable_kinds"] = services.standard_deliverable_kinds()
         try:
@@ -146,8 +188,9 @@ def create(request: Any) -> HttpResponse:
         except errors.Error as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("The engagement %(code)s was created.")
-                             % {"code": engagement.code})
+            messages.success(
+                request, _("The engagement %(code)s was created.") % {"code": engagement.code}
+            )
             return redirect("engagement:detail", pk=engagement.pk)
     return _form_page(request, form, _("New engagement"))
 
@@ -155,8 +198,9 @@ def create(request: Any) -> HttpResponse:
 @requires(EDIT)
 def edit(request: Any, pk: int) -> HttpResponse:
     engagement = get_object_or_404(Engagement, pk=pk)
-    initial: dict[str, Any] = {f: getattr(engagement, f) for f in EngagementForm.base_fields
-                               if hasattr(engagement, f)}
+    initial: dict[str, Any] = {
+        f: getattr(engagement, f) for f in EngagementForm.base_fields if hasattr(engagement, f)
+    }
     for party in engagement.parties.all():
         initial.update({f"{party.role}_{f}": getattr(party, f) for f in PARTY_FIELDS})
     form = EngagementForm(request.POST or None, initial=initial, editing=True)
@@ -165,8 +209,7 @@ def edit(request: Any, pk: int) -> HttpResponse:
         parties = data.pop("parties")
         try:
             with transaction.atomic():
-                services.update_engagement(engagement, data, actor=request.user,
-                                           request=request)
+                services.update_engagement(engagement, data, actor=request.user, request=request)
                 for party in parties:
                     services.save_party(engagement, party, actor=request.user, request=request)
         except errors.Error as exc:
@@ -174,8 +217,7 @@ def edit(request: Any, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The engagement was saved."))
             return redirect("engagement:detail", pk=engagement.pk)
-    return _form_page(request, form, _("Edit %(code)s") % {"code": engagement.code},
-                      engagement.pk)
+    return _form_page(request, form, _("Edit %(code)s") % {"code": engagement.code}, engagement.pk)
 
 
 @requires(EDIT)
@@ -186,8 +228,9 @@ def service_item_form(request: Any, pk: int, item_pk: int | None = None) -> Http
     form = ServiceItemForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_service_item(engagement, form.cleaned_data, item=item,
-                                       actor=request.user, request=request)
+            services.save_service_item(
+                engagement, form.cleaned_data, item=item, actor=request.user, request=request
+            )
         except errors.Error as exc:
             form.add_error(None, exc.message)
         else:
@@ -202,8 +245,7 @@ def kind_create(request: Any, pk: int) -> HttpResponse:
     form = DeliverableKindForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.create_kind(engagement, form.cleaned_data, actor=request.user,
-                                 request=request)
+            services.create_kind(engagement, form.cleaned_data, actor=request.user, request=request)
         except errors.Error as exc:
             form.add_error(None, exc.message)
         else:
@@ -219,24 +261,34 @@ def kind_delete(request: Any, pk: int) -> HttpResponse:
     try:
         services.delete_kind(kind, actor=request.user, request=request)
     except errors.Error as exc:
-        return render(request, "web/error.html",
-                      {"status": exc.http_status, "message": exc.message},
-                      status=exc.http_status)
+        return render(
+            request,
+            "web/error.html",
+            {"status": exc.http_status, "message": exc.message},
+            status=exc.http_status,
+        )
     messages.success(request, _("The deliverable kind was removed."))
     return redirect("engagement:detail", pk=kind.engagement_id)
 
 
 def _deliverable_page(request: Any, pk: int, status: int = 200) -> HttpResponse:
     deliverable = get_object_or_404(
-        Deliverable.objects.select_related("kind", "engagement", "submitted_by",
-                                           "accepted_by"), pk=pk)
+        Deliverable.objects.select_related("kind", "engagement", "submitted_by", "accepted_by"),
+        pk=pk,
+    )
     files = getattr(deliverable, "report_files", None)
     rows = list(files.order_by("-id")) if files is not None else []
-    return render(request, "engagement/deliverable.html", {
-        "d": deliverable,
-        "report_files": [(f, _report_url(f)) for f in rows],
-        "can_work": request.user.can(EDIT), "can_accept": request.user.can(ACCEPT),
-    }, status=status)
+    return render(
+        request,
+        "engagement/deliverable.html",
+        {
+            "d": deliverable,
+            "report_files": [(f, _report_url(f)) for f in rows],
+            "can_work": request.user.can(EDIT),
+            "can_accept": request.user.can(ACCEPT),
+        },
+        status=status,
+    )
 
 
 @requires(VIEW)
@@ -270,8 +322,14 @@ def _transition(request: Any, pk: int, allowed: tuple[str, ...]) -> HttpResponse
     try:
         if action not in allowed:
             raise errors.ValidationError(_("Unknown action."))
-        services.transition(deliverable, action, actor=request.user, request=request,
-                            note=request.POST.get("note", "")[:2000], at=_event_time(request))
+        services.transition(
+            deliverable,
+            action,
+            actor=request.user,
+            request=request,
+            note=request.POST.get("note", "")[:2000],
+            at=_event_time(request),
+        )
     except errors.Error as exc:
         messages.error(request, exc.message)
         return _deliverable_page(request, pk, status=exc.http_status)
@@ -300,8 +358,9 @@ def milestone_edit(request: Any, pk: int) -> HttpResponse:
     form = MilestoneForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_milestone(milestone, form.cleaned_data, actor=request.user,
-                                      request=request)
+            services.update_milestone(
+                milestone, form.cleaned_data, actor=request.user, request=request
+            )
         except errors.Error as exc:
             form.add_error(None, exc.message)
         else:
@@ -318,8 +377,9 @@ def guarantee_edit(request: Any, pk: int) -> HttpResponse:
     form = GuaranteeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_guarantee(engagement, form.cleaned_data, actor=request.user,
-                                      request=request)
+            services.update_guarantee(
+                engagement, form.cleaned_data, actor=request.user, request=request
+            )
         except errors.Error as exc:
             form.add_error(None, exc.message)
         else:

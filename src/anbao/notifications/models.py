@@ -12,8 +12,9 @@ class Notification(models.Model):
     INFO, WARNING, ALERT = "info", "warning", "alert"
     LEVELS = [(INFO, _("information")), (WARNING, _("warning")), (ALERT, _("alert"))]
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="notifications")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
     level = models.CharField(_("level"), max_length=8, choices=LEVELS, default=INFO)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True)
@@ -26,9 +27,13 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("notification")
-        constraints = [models.UniqueConstraint(fields=["user", "topic"],
-                                               condition=~models.Q(topic=""),
-                                               name="one_notification_per_topic")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "topic"],
+                condition=~models.Q(topic=""),
+                name="one_notification_per_topic",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -15,8 +15,16 @@ from anbao.notifications.models import Notification
 log = logging.getLogger(__name__)
 
 
-def notify(users: Iterable[Any], title: str, body: str = "", *, level: str = Notification.INFO,
-           link: str = "", topic: str = "", email: bool = True) -> list[Notification]:
+def notify(
+    users: Iterable[Any],
+    title: str,
+    body: str = "",
+    *,
+    level: str = Notification.INFO,
+    link: str = "",
+    topic: str = "",
+    email: bool = True,
+) -> list[Notification]:
     """Notify each user once per ``topic`` (empty topic: always). Returns the new ones.
 
     E-mail failures are logged and do not undo the in-app notification.
@@ -25,8 +33,14 @@ def notify(users: Iterable[Any], title: str, body: str = "", *, level: str = Not
     for user in users:
         try:
             with transaction.atomic():
-                note = Notification.objects.create(user=user, level=level, title=title[:200],
-                                                   body=body, link=link, topic=topic[:100])
+                note = Notification.objects.create(
+                    user=user,
+                    level=level,
+                    title=title[:200],
+                    body=body,
+                    link=link,
+                    topic=topic[:100],
+                )
         except IntegrityError:
             continue  # already told about this topic
         created.append(note)

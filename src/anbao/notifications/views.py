@@ -24,5 +24,6 @@ def inbox(request: Any) -> HttpResponse:
 @require_POST
 def mark_read(request: Any) -> HttpResponse:
     Notification.objects.filter(user=request.user, read_at__isnull=True).update(
-        read_at=timezone.now())
+        read_at=timezone.now()
+    )
     return redirect("notifications:inbox")

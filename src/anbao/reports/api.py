@@ -27,8 +27,20 @@ class ReportFileSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ReportFile
-        fields = ["id", "kind", "engagement", "deliverable", "version", "format",
-                  "document_number", "title", "size", "sm3", "created_by", "created_at"]
+        fields = [
+            "id",
+            "kind",
+            "engagement",
+            "deliverable",
+            "version",
+            "format",
+            "document_number",
+            "title",
+            "size",
+            "sm3",
+            "created_by",
+            "created_at",
+        ]
 
 
 class RenderRequestSerializer(serializers.Serializer):
@@ -63,10 +75,16 @@ class ReportFileList(generics.ListAPIView):
         data = RenderRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         engagement, deliverable = services.find_subject(
-            data.validated_data["engagement"], data.validated_data.get("deliverable"))
-        report = services.render(data.validated_data["kind"], engagement,
-                                 data.validated_data["format"], request.user, deliverable,
-                                 request=request)
+            data.validated_data["engagement"], data.validated_data.get("deliverable")
+        )
+        report = services.render(
+            data.validated_data["kind"],
+            engagement,
+            data.validated_data["format"],
+            request.user,
+            deliverable,
+            request=request,
+        )
         return Response(ReportFileSerializer(report).data, status=status.HTTP_201_CREATED)
 
 

@@ -56,8 +56,9 @@ def cjk_font() -> tuple[str, Path]:
     )
 
 
-def render_png(chart: Chart, *, width_cm: float = 15.0, height_cm: float | None = None,
-               dpi: int = 200) -> bytes:
+def render_png(
+    chart: Chart, *, width_cm: float = 15.0, height_cm: float | None = None, dpi: int = 200
+) -> bytes:
     """Draw ``chart`` and return PNG bytes; a horizontal bar chart grows with its categories."""
     if height_cm is None:
         height_cm = max(8.0, 1.0 * len(chart.categories) + 2.0) if chart.horizontal else 8.0
@@ -66,12 +67,17 @@ def render_png(chart: Chart, *, width_cm: float = 15.0, height_cm: float | None 
     from matplotlib.figure import Figure
 
     family, _path = cjk_font()
-    with _lock, matplotlib.rc_context({
-        "font.family": "sans-serif",
-        "font.sans-serif": [family, "DejaVu Sans"],
-        "axes.unicode_minus": False,
-        "svg.hashsalt": "anbao",
-    }):
+    with (
+        _lock,
+        matplotlib.rc_context(
+            {
+                "font.family": "sans-serif",
+                "font.sans-serif": [family, "DejaVu Sans"],
+                "axes.unicode_minus": False,
+                "svg.hashsalt": "anbao",
+            }
+        ),
+    ):
         fig = Figure(figsize=(width_cm / 2.54, height_cm / 2.54), dpi=dpi)
         ax = fig.add_subplot()
         _draw(ax, chart)
@@ -90,8 +96,14 @@ def _draw(ax: Any, chart: Chart) -> None:
             ax.text(0.5, 0.5, _("No data"), ha="center", va="center")
             ax.set_axis_off()
             return
-        ax.pie(values, labels=cats, colors=_PALETTE[: len(cats)],
-               autopct="%1.0f%%", startangle=90, counterclock=False)
+        ax.pie(
+            values,
+            labels=cats,
+            colors=_PALETTE[: len(cats)],
+            autopct="%1.0f%%",
+            startangle=90,
+            counterclock=False,
+        )
         ax.set_aspect("equal")
         return
     count = len(chart.series)

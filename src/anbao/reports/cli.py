@@ -21,15 +21,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sub = report.add_subparsers(dest="report_command", metavar=_("COMMAND"), required=True)
 
     render = sub.add_parser(
-        "render", help=_("render a report for an engagement to .docx or .pdf"),
-        description=_("Render a report kind for an engagement. The format follows the output "
-                      "file's extension (.docx or .pdf). The file is also stored as a new "
-                      "version with its SM3 digest."))
+        "render",
+        help=_("render a report for an engagement to .docx or .pdf"),
+        description=_(
+            "Render a report kind for an engagement. The format follows the output "
+            "file's extension (.docx or .pdf). The file is also stored as a new "
+            "version with its SM3 digest."
+        ),
+    )
     render.add_argument("kind", metavar=_("KIND"), help=_("report kind (see: anbao report kinds)"))
-    render.add_argument("--engagement", required=True, metavar="ID",
-                        help=_("engagement ID"))
-    render.add_argument("--out", required=True, metavar=_("FILE"),
-                        help=_("output file ending in .docx or .pdf"))
+    render.add_argument("--engagement", required=True, metavar="ID", help=_("engagement ID"))
+    render.add_argument(
+        "--out", required=True, metavar=_("FILE"), help=_("output file ending in .docx or .pdf")
+    )
     render.add_argument("--deliverable", metavar="ID", help=_("deliverable ID this file is for"))
     render.set_defaults(func=cmd_render)
 
@@ -50,9 +54,15 @@ def cmd_render(args: argparse.Namespace) -> int:
     actor = f"cli:{_os_user()}"
     report = services.render(args.kind, engagement, fmt, None, deliverable, actor=actor)
     services.export_to(report, out, actor=actor)
-    print(_("%(path)s: %(number)s version %(version)d, SM3 %(sm3)s")
-          % {"path": out, "number": report.document_number, "version": report.version,
-             "sm3": report.sm3})
+    print(
+        _("%(path)s: %(number)s version %(version)d, SM3 %(sm3)s")
+        % {
+            "path": out,
+            "number": report.document_number,
+            "version": report.version,
+            "sm3": report.sm3,
+        }
+    )
     return 0
 
 
@@ -68,9 +78,10 @@ def cmd_kinds(args: argparse.Namespace) -> int:
 
     kinds = registry.kinds()
     if args.json:
-        print_json([{"key": k.key, "title": k.title, "description": k.description}
-                    for k in kinds])
+        print_json([{"key": k.key, "title": k.title, "description": k.description} for k in kinds])
     else:
-        print_table([_("key"), _("title"), _("description")],
-                    [(k.key, k.title, k.description) for k in kinds])
+        print_table(
+            [_("key"), _("title"), _("description")],
+            [(k.key, k.title, k.description) for k in kinds],
+        )
     return 0

@@ -62,14 +62,20 @@ class DocxReportRenderer:
 
     format = ReportFormat.DOCX
 
-    def __init__(self, *, body_font: str = "Noto Serif CJK SC",
-                 heading_font: str = "Noto Sans CJK SC", latin_font: str = "Times New Roman"):
+    def __init__(
+        self,
+        *,
+        body_font: str = "Noto Serif CJK SC",
+        heading_font: str = "Noto Sans CJK SC",
+        latin_font: str = "Times New Roman",
+    ):
         self.body_font = body_font
         self.heading_font = heading_font
         self.latin_font = latin_font
 
-    def render(self, document: ReportDocument,
-               heading_pages: Mapping[int, int] | None = None) -> bytes:
+    def render(
+        self, document: ReportDocument, heading_pages: Mapping[int, int] | None = None
+    ) -> bytes:
         """The ``.docx`` bytes; ``heading_pages`` maps a section index to its page number."""
         doc = Document()
         self._page_setup(doc)
@@ -143,7 +149,8 @@ class DocxReportRenderer:
             self._font(toc, self.heading_font if level == 1 else self.body_font, BODY_SIZE)
             toc.paragraph_format.left_indent = Cm(0.85 * (level - 1))
             toc.paragraph_format.tab_stops.add_tab_stop(
-                text_width, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+                text_width, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
+            )
 
     def _font(self, style: Any, east_asia: str, size: Any, *, bold: bool | None = None) -> None:
         font = style.font
@@ -206,8 +213,13 @@ class DocxReportRenderer:
         brk = doc.add_paragraph()
         brk.add_run().add_break(WD_BREAK.PAGE)
 
-    def _toc(self, doc: Any, document: ReportDocument, numbers: list[str],
-             pages: Mapping[int, int] | None) -> None:
+    def _toc(
+        self,
+        doc: Any,
+        document: ReportDocument,
+        numbers: list[str],
+        pages: Mapping[int, int] | None,
+    ) -> None:
         heading = doc.add_paragraph()
         heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
         heading.paragraph_format.space_after = Pt(12)
@@ -232,8 +244,9 @@ class DocxReportRenderer:
 
     # ---- body ----------------------------------------------------------------------------
 
-    def _section(self, doc: Any, index: int, section: Section, number: str,
-                 counters: dict[str, int]) -> None:
+    def _section(
+        self, doc: Any, index: int, section: Section, number: str, counters: dict[str, int]
+    ) -> None:
         heading = doc.add_paragraph(style=f"Heading {section.level}")
         heading.add_run(f"{number}  {section.heading}")
         x.add_bookmark(heading, index + 1, bookmark_name(index))
@@ -304,8 +317,16 @@ class DocxReportRenderer:
 
     # ---- small helpers -------------------------------------------------------------------
 
-    def _run(self, paragraph: Any, text: str, east_asia: str, size: Any,
-             *, bold: bool = False, underline: bool = False) -> Any:
+    def _run(
+        self,
+        paragraph: Any,
+        text: str,
+        east_asia: str,
+        size: Any,
+        *,
+        bold: bool = False,
+        underline: bool = False,
+    ) -> Any:
         run = paragraph.add_run(text)
         run.font.size, run.font.bold = size, bold or None
         if underline:
@@ -314,8 +335,16 @@ class DocxReportRenderer:
         x.set_fonts(run._r, latin=latin, east_asia=east_asia)
         return run
 
-    def _cell_text(self, cell: Any, text: str, *, bold: bool = False, size: Any = TABLE_SIZE,
-                   align: str = "left", underline: bool = False) -> None:
+    def _cell_text(
+        self,
+        cell: Any,
+        text: str,
+        *,
+        bold: bool = False,
+        size: Any = TABLE_SIZE,
+        align: str = "left",
+        underline: bool = False,
+    ) -> None:
         cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
         p = cell.paragraphs[0]
         p.style = "Table Text"

@@ -21,11 +21,20 @@ class ReportFile(models.Model):
         PDF = "pdf", "PDF"
 
     kind = models.CharField(_("report kind"), max_length=32)
-    engagement = models.ForeignKey("engagement.Engagement", on_delete=models.PROTECT,
-                                   related_name="report_files", verbose_name=_("engagement"))
-    deliverable = models.ForeignKey("engagement.Deliverable", on_delete=models.SET_NULL,
-                                    null=True, blank=True, related_name="report_files",
-                                    verbose_name=_("deliverable"))
+    engagement = models.ForeignKey(
+        "engagement.Engagement",
+        on_delete=models.PROTECT,
+        related_name="report_files",
+        verbose_name=_("engagement"),
+    )
+    deliverable = models.ForeignKey(
+        "engagement.Deliverable",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="report_files",
+        verbose_name=_("deliverable"),
+    )
     version = models.PositiveIntegerField(_("version"))
     format = models.CharField(_("format"), max_length=8, choices=Format.choices)
     document_number = models.CharField(_("document number"), max_length=80)
@@ -33,9 +42,14 @@ class ReportFile(models.Model):
     path = models.CharField(_("path"), max_length=255, unique=True)
     size = models.PositiveBigIntegerField(_("size in bytes"))
     sm3 = models.CharField(_("SM3 digest"), max_length=64)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   null=True, blank=True, related_name="+",
-                                   verbose_name=_("created by"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
@@ -43,8 +57,9 @@ class ReportFile(models.Model):
         verbose_name_plural = _("report files")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "engagement", "version"],
-                                    name="reportfile_kind_engagement_version"),
+            models.UniqueConstraint(
+                fields=["kind", "engagement", "version"], name="reportfile_kind_engagement_version"
+            ),
         ]
 
     def __str__(self) -> str:

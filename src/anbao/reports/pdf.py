@@ -59,14 +59,24 @@ def docx_to_pdf(docx: bytes, *, timeout: float = DEFAULT_TIMEOUT) -> bytes:
         source.write_bytes(docx)
         profile = (workdir / "profile").as_uri()
         command = [
-            program, f"-env:UserInstallation={profile}", "--headless", "--norestore",
-            "--nologo", "--nodefault", "--nolockcheck",
-            "--convert-to", _PDF_FILTER, "--outdir", str(workdir / "out"), str(source),
+            program,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--norestore",
+            "--nologo",
+            "--nodefault",
+            "--nolockcheck",
+            "--convert-to",
+            _PDF_FILTER,
+            "--outdir",
+            str(workdir / "out"),
+            str(source),
         ]
         env = {**os.environ, "HOME": work}
         try:
-            done = subprocess.run(command, capture_output=True, timeout=timeout, env=env,
-                                  check=False, cwd=work)
+            done = subprocess.run(
+                command, capture_output=True, timeout=timeout, env=env, check=False, cwd=work
+            )
         except subprocess.TimeoutExpired:
             raise ConversionError(
                 _("LibreOffice did not finish the PDF conversion within %(s)d seconds.")
@@ -93,8 +103,9 @@ def heading_pages(pdf: bytes, *, timeout: float = 60.0) -> dict[int, int]:
     with tempfile.NamedTemporaryFile(suffix=".pdf", prefix="anbao-") as handle:
         handle.write(pdf)
         handle.flush()
-        done = subprocess.run([program, "-dests", handle.name], capture_output=True,
-                              timeout=timeout, check=False)
+        done = subprocess.run(
+            [program, "-dests", handle.name], capture_output=True, timeout=timeout, check=False
+        )
     if done.returncode != 0:
         return {}
     pages: dict[int, int] = {}
@@ -110,18 +121,21 @@ class PdfReportRenderer:
 
     format = ReportFormat.PDF
 
-    def __init__(self, docx_renderer: DocxReportRenderer | None = None, *,
-                 timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(
+        self, docx_renderer: DocxReportRenderer | None = None, *, timeout: float = DEFAULT_TIMEOUT
+    ) -> None:
         self.docx_renderer = docx_renderer or DocxReportRenderer()
         self.timeout = timeout
 
     def render(self, document: ReportDocument) -> bytes:
-        first = docx_to_pdf(self.docx_renderer.render(document, heading_pages={}),
-                            timeout=self.timeout)
+        first = docx_to_pdf(
+            self.docx_renderer.render(document, heading_pages={}), timeout=self.timeout
+        )
         if not document.sections:
             return first
         pages = heading_pages(first)
         if not pages:
             return first
-        return docx_to_pdf(self.docx_renderer.render(document, heading_pages=pages),
-                           timeout=self.timeout)
+        return docx_to_pdf(
+            self.docx_renderer.render(document, heading_pages=pages), timeout=self.timeout
+        )

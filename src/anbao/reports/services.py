@@ -117,8 +117,7 @@ def find_subject(engagement_id: Any, deliverable_id: Any = None) -> tuple[Any, A
             deliverable = Deliverable.objects.get(pk=int(deliverable_id), engagement=engagement)
         except (Deliverable.DoesNotExist, TypeError, ValueError):
             raise errors.NotFound(
-                _("Deliverable %(id)s does not exist in this engagement.")
-                % {"id": deliverable_id},
+                _("Deliverable %(id)s does not exist in this engagement.") % {"id": deliverable_id},
                 code="unknown_deliverable",
             ) from None
     return engagement, deliverable
@@ -158,21 +157,47 @@ def render(
             context = RenderContext(engagement, today, version, number, author)
             data = renderer_for(fmt).render(kind_obj.build(context))
             try:
-                report = _store(kind, engagement, deliverable, version, number, fmt, data, user,
-                                title=kind_obj.title)
+                report = _store(
+                    kind,
+                    engagement,
+                    deliverable,
+                    version,
+                    number,
+                    fmt,
+                    data,
+                    user,
+                    title=kind_obj.title,
+                )
                 break
             except DBIntegrityError:
                 continue  # another render took this version meanwhile: render the next one
         else:
             raise errors.Conflict(_("Could not allocate a report version; try again."))
     except errors.Error as exc:
-        record("report.render", actor=who, request=request, object_type="engagement",
-               object_id=engagement.pk, outcome=FAILURE, details={**audit, "error": exc.message})
+        record(
+            "report.render",
+            actor=who,
+            request=request,
+            object_type="engagement",
+            object_id=engagement.pk,
+            outcome=FAILURE,
+            details={**audit, "error": exc.message},
+        )
         raise
-    record("report.render", actor=who, request=request, object_type="report_file",
-           object_id=report.pk, details={**audit, "version": report.version,
-                                         "document_number": report.document_number,
-                                         "sm3": report.sm3, "size": report.size})
+    record(
+        "report.render",
+        actor=who,
+        request=request,
+        object_type="report_file",
+        object_id=report.pk,
+        details={
+            **audit,
+            "version": report.version,
+            "document_number": report.document_number,
+            "sm3": report.sm3,
+            "size": report.size,
+        },
+    )
     return report
 
 
@@ -182,16 +207,33 @@ def _display_name(user: Any) -> str:
     return str(user.get_full_name() or user.get_username())
 
 
-def _store(kind: str, engagement: Any, deliverable: Any, version: int, number: str,
-           fmt: ReportFormat, data: bytes, user: Any, *, title: str) -> ReportFile:
+def _store(
+    kind: str,
+    engagement: Any,
+    deliverable: Any,
+    version: int,
+    number: str,
+    fmt: ReportFormat,
+    data: bytes,
+    user: Any,
+    *,
+    title: str,
+) -> ReportFile:
     relative = Path(str(engagement.pk)) / kind / f"{number}.{fmt.value}"
     target = reports_dir() / relative
     target.parent.mkdir(parents=True, exist_ok=True, mode=0o750)
     with transaction.atomic():
         report = ReportFile.objects.create(
-            kind=kind, engagement=engagement, deliverable=deliverable, version=version,
-            format=fmt.value, document_number=number, title=title, path=relative.as_posix(),
-            size=len(data), sm3=sm3_hex(data),
+            kind=kind,
+            engagement=engagement,
+            deliverable=deliverable,
+            version=version,
+            format=fmt.value,
+            document_number=number,
+            title=title,
+            path=relative.as_posix(),
+            size=len(data),
+            sm3=sm3_hex(data),
             created_by=user if getattr(user, "is_authenticated", False) else None,
         )
         # The row and the file appear together: if writing fails the row is rolled back.
@@ -203,8 +245,9 @@ def stored_path(report: ReportFile) -> Path:
     base = reports_dir().resolve()
     path = (base / report.path).resolve()
     if not path.is_relative_to(base):
-        raise errors.IntegrityError(_("The stored path of this report is outside the reports "
-                                      "directory."))
+        raise errors.IntegrityError(
+            _("The stored path of this report is outside the reports directory.")
+        )
     return path
 
 
@@ -217,9 +260,15 @@ def verify_file(report: ReportFile, *, actor: Any = None, request: Any = None) -
     elif sm3_file(path) != report.sm3:
         problem = "digest_mismatch"
     if problem:
-        record("report.tampered", actor=actor, request=request, object_type="report_file",
-               object_id=report.pk, outcome=FAILURE,
-               details={"problem": problem, "path": report.path, "expected_sm3": report.sm3})
+        record(
+            "report.tampered",
+            actor=actor,
+            request=request,
+            object_type="report_file",
+            object_id=report.pk,
+            outcome=FAILURE,
+            details={"problem": problem, "path": report.path, "expected_sm3": report.sm3},
+        )
         raise errors.IntegrityError(
             _("The stored file %(name)s failed its SM3 integrity check and was not served.")
             % {"name": report.filename},
@@ -234,8 +283,14 @@ def open_file(report: ReportFile, *, actor: Any = None, request: Any = None) -> 
     data = path.read_bytes()
     if sm3_hex(data) != report.sm3:  # changed between the check and the read
         return open_file(report, actor=actor, request=request)
-    record("report.download", actor=actor, request=request, object_type="report_file",
-           object_id=report.pk, details={"document_number": report.document_number})
+    record(
+        "report.download",
+        actor=actor,
+        request=request,
+        object_type="report_file",
+        object_id=report.pk,
+        details={"document_number": report.document_number},
+    )
     return data
 
 
@@ -255,8 +310,9 @@ def export_to(report: ReportFile, out: Path, *, actor: Any = None) -> None:
     try:
         shutil.copyfile(path, temp)
         if sm3_file(Path(temp)) != report.sm3:
-            raise errors.IntegrityError(_("The copy of %(name)s does not match its SM3 digest.")
-                                        % {"name": report.filename})
+            raise errors.IntegrityError(
+                _("The copy of %(name)s does not match its SM3 digest.") % {"name": report.filename}
+            )
         os.replace(temp, out)
     except OSError as exc:
         Path(temp).unlink(missing_ok=True)

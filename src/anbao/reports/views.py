@@ -28,10 +28,12 @@ CONTENT_TYPES = {
 
 class RenderForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Report kind"))
-    engagement = forms.ModelChoiceField(label=gettext_lazy("Engagement"), queryset=None,
-                                        empty_label=None)
-    format = forms.ChoiceField(label=gettext_lazy("Format"),
-                               choices=[("pdf", "PDF"), ("docx", "Word (.docx)")])
+    engagement = forms.ModelChoiceField(
+        label=gettext_lazy("Engagement"), queryset=None, empty_label=None
+    )
+    format = forms.ChoiceField(
+        label=gettext_lazy("Format"), choices=[("pdf", "PDF"), ("docx", "Word (.docx)")]
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         from anbao.engagement.models import Engagement
@@ -47,8 +49,9 @@ class RenderForm(forms.Form):
 
 def file_response(report: ReportFile, data: bytes) -> HttpResponse:
     """A download of verified bytes, named by the document number, with its SM3 digest."""
-    response = HttpResponse(data, content_type=CONTENT_TYPES.get(report.format,
-                                                                 "application/octet-stream"))
+    response = HttpResponse(
+        data, content_type=CONTENT_TYPES.get(report.format, "application/octet-stream")
+    )
     name = report.filename
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     response["Content-Length"] = str(len(data))
@@ -91,14 +94,23 @@ def report_render(request: Any) -> HttpResponse:
         messages.error(request, _("The report was not rendered: %(error)s") % {"error": first})
         return redirect("reports:list")
     try:
-        report = services.render(form.cleaned_data["kind"], form.cleaned_data["engagement"],
-                                 form.cleaned_data["format"], request.user, request=request)
+        report = services.render(
+            form.cleaned_data["kind"],
+            form.cleaned_data["engagement"],
+            form.cleaned_data["format"],
+            request.user,
+            request=request,
+        )
     except errors.Error as exc:
-        messages.error(request, _("The report was not rendered: %(error)s")
-                       % {"error": exc.message})
+        messages.error(
+            request, _("The report was not rendered: %(error)s") % {"error": exc.message}
+        )
     else:
-        messages.success(request, _("Rendered %(name)s (version %(version)d).")
-                         % {"name": report.filename, "version": report.version})
+        messages.success(
+            request,
+            _("Rendered %(name)s (version %(version)d).")
+            % {"name": report.filename, "version": report.version},
+        )
     return redirect("reports:list")
 
 

@@ -13,19 +13,39 @@ NEW_CONTRACT = {
     "start_date": "2024-01-01",
     "end_date": "2024-12-31",
     "parties": [
-        {"role": "client", "name": "测试医院", "legal_representative": "张三",
-         "address": "北京市", "phone": "010-1"},
+        {
+            "role": "client",
+            "name": "测试医院",
+            "legal_representative": "张三",
+            "address": "北京市",
+            "phone": "010-1",
+        },
         {"role": "provider", "name": "测试公司", "legal_representative": "李四"},
     ],
     "service_items": [
-        {"code": "inspection", "name": "安全巡检", "category": "service", "quantity": 12,
-         "unit": "次", "quantity_text": "每月 1 次"},
+        {
+            "code": "inspection",
+            "name": "安全巡检",
+            "category": "service",
+            "quantity": 12,
+            "unit": "次",
+            "quantity_text": "每月 1 次",
+        },
     ],
     "deliverable_kinds": [
-        {"code": "inspection-report", "name": "安全巡检报告", "count": 12,
-         "cadence": "monthly", "service_item": "inspection"},
-        {"code": "final-acceptance-report", "name": "项目终验报告", "count": 1,
-         "cadence": "at_end"},
+        {
+            "code": "inspection-report",
+            "name": "安全巡检报告",
+            "count": 12,
+            "cadence": "monthly",
+            "service_item": "inspection",
+        },
+        {
+            "code": "final-acceptance-report",
+            "name": "项目终验报告",
+            "count": 1,
+            "cadence": "at_end",
+        },
     ],
     "payment_milestones": [
         {"name": "首付款", "percentage": "60", "condition": "签约后", "days_after_condition": 15},

@@ -16,7 +16,7 @@ def test_load_sample_twice_then_status(capsys):
     assert main(["engagement", "load-sample"]) == 0
     assert main(["engagement", "list", "--json"]) == 0
     out = capsys.readouterr().out
-    listed = json.loads(out[out.index("["):])
+    listed = json.loads(out[out.index("[") :])
     assert [e["code"] for e in listed] == ["JBS202232"]
     assert main(["engagement", "status", "JBS202232", "--today", "2022-12-20", "--json"]) == 0
     summary = json.loads(capsys.readouterr().out)

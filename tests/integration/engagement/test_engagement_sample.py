@@ -51,8 +51,12 @@ def test_sample_due_dates(sample):
     final = Deliverable.objects.get(kind__code="final-acceptance-report")
     assert final.due_date == date(2023, 5, 31)
     pentest = Deliverable.objects.filter(kind__code="pentest-report").order_by("sequence")
-    assert [d.due_date for d in pentest] == [date(2022, 9, 14), date(2022, 12, 14),
-                                             date(2023, 3, 14), date(2023, 4, 19)]
+    assert [d.due_date for d in pentest] == [
+        date(2022, 9, 14),
+        date(2022, 12, 14),
+        date(2023, 3, 14),
+        date(2023, 4, 19),
+    ]
 
 
 def test_summary_on_a_quiet_day(sample):
@@ -77,8 +81,9 @@ def test_first_inspection_report_seven_days_late(sample, engineer):
     assert s.exposure.provider_late_deliverables == Decimal("6153.00")
     assert s.exposure.termination_right
     # Submitted on the 7th day late: the penalty stays, the right to terminate does not.
-    services.transition(first, "submit", actor=engineer,
-                        at=datetime(2022, 7, 14, 10, tzinfo=SHANGHAI))
+    services.transition(
+        first, "submit", actor=engineer, at=datetime(2022, 7, 14, 10, tzinfo=SHANGHAI)
+    )
     s = services.status_summary(sample, date(2022, 7, 20))
     assert s.overdue == ()
     assert s.exposure.provider_late_deliverables == Decimal("6153.00")
@@ -87,8 +92,11 @@ def test_first_inspection_report_seven_days_late(sample, engineer):
 
 def test_payment_ten_days_late(sample, engineer):
     second = PaymentMilestone.objects.get(engagement=sample, sequence=2)
-    services.update_milestone(second, {"condition_met_on": date(2022, 12, 5),
-                                       "invoice_date": date(2022, 12, 5)}, actor=engineer)
+    services.update_milestone(
+        second,
+        {"condition_met_on": date(2022, 12, 5), "invoice_date": date(2022, 12, 5)},
+        actor=engineer,
+    )
     s = services.status_summary(sample, date(2022, 12, 20))
     line = s.payments[1]
     assert (line.state, line.due_date, line.days_late) == ("overdue", date(2022, 12, 10), 10)
@@ -101,21 +109,28 @@ def test_payment_ten_days_late(sample, engineer):
     assert s.paid_total == Decimal("175800.00")
 
 
-def test_guarantee_returned_three_days_late_while_the_provider_is_on_schedule(sample, engineer,
-                                                                              officer):
+def test_guarantee_returned_three_days_late_while_the_provider_is_on_schedule(
+    sample, engineer, officer
+):
     for d in Deliverable.objects.filter(due_date__lt=date(2023, 2, 28)):
-        services.transition(d, "submit", actor=engineer,
-                            at=datetime.combine(d.due_date, datetime.min.time(), SHANGHAI))
-    services.update_guarantee(sample, {"received_on": date(2022, 12, 7),
-                                       "returned_on": date(2023, 3, 3)}, actor=engineer)
+        services.transition(
+            d,
+            "submit",
+            actor=engineer,
+            at=datetime.combine(d.due_date, datetime.min.time(), SHANGHAI),
+        )
+    services.update_guarantee(
+        sample, {"received_on": date(2022, 12, 7), "returned_on": date(2023, 3, 3)}, actor=engineer
+    )
     s = services.status_summary(sample, date(2023, 3, 5))
     assert s.guarantee.days_late == 3
     assert s.exposure.client_late_guarantee == Decimal("395.55")
 
 
 def test_no_guarantee_penalty_when_the_provider_was_late(sample, engineer):
-    services.update_guarantee(sample, {"received_on": date(2022, 12, 7),
-                                       "returned_on": date(2023, 3, 3)}, actor=engineer)
+    services.update_guarantee(
+        sample, {"received_on": date(2022, 12, 7), "returned_on": date(2023, 3, 3)}, actor=engineer
+    )
     s = services.status_summary(sample, date(2023, 3, 5))
     assert s.guarantee.days_late == 3
     assert s.exposure.client_late_guarantee == Decimal("0.00")

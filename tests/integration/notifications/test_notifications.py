@@ -13,8 +13,13 @@ def test_notify_once_per_topic_with_email(settings, make_user):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     a = make_user("sec1", "security_admin", email="sec1@example.cn")
     b = make_user("sec2", "security_admin")
-    made = notify(users_with_role("security_admin"), "证书即将到期", "张三的证书 30 天后到期",
-                  level=Notification.WARNING, topic="expiry:ABC")
+    made = notify(
+        users_with_role("security_admin"),
+        "证书即将到期",
+        "张三的证书 30 天后到期",
+        level=Notification.WARNING,
+        topic="expiry:ABC",
+    )
     assert {n.user for n in made} == {a, b}
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["sec1@example.cn"]
     assert notify([a, b], "again", topic="expiry:ABC") == []

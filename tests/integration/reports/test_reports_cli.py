@@ -39,8 +39,9 @@ def test_kinds_lists_the_status_report(capsys):
 
 def test_render_docx_writes_the_file_and_stores_a_version(capsys, engagement, tmp_path):
     out = tmp_path / "status.docx"
-    code, stdout, err = run(capsys, "report", "render", "status", "--engagement",
-                            str(engagement.pk), "--out", str(out))
+    code, stdout, err = run(
+        capsys, "report", "render", "status", "--engagement", str(engagement.pk), "--out", str(out)
+    )
     assert (code, err) == (0, "")
     report = ReportFile.objects.get()
     assert out.read_bytes()[:2] == b"PK" and sm3_of(out.read_bytes()) == report.sm3
@@ -63,34 +64,62 @@ def _assert_refused(capsys, tmp_path, argv, expected, out_dir=None):
 
 
 def test_unknown_kind(capsys, engagement, tmp_path):
-    _assert_refused(capsys, tmp_path, ["nonsense", "--engagement", str(engagement.pk), "--out",
-                                       str(tmp_path / "a.docx")], "未知的报告类型 nonsense")
+    _assert_refused(
+        capsys,
+        tmp_path,
+        ["nonsense", "--engagement", str(engagement.pk), "--out", str(tmp_path / "a.docx")],
+        "未知的报告类型 nonsense",
+    )
 
 
 def test_unknown_engagement(capsys, engagement, tmp_path):
-    _assert_refused(capsys, tmp_path, ["status", "--engagement", "999999", "--out",
-                                       str(tmp_path / "a.pdf")], "项目 999999 不存在")
-    _assert_refused(capsys, tmp_path, ["status", "--engagement", "abc", "--out",
-                                       str(tmp_path / "a.pdf")], "不存在")
+    _assert_refused(
+        capsys,
+        tmp_path,
+        ["status", "--engagement", "999999", "--out", str(tmp_path / "a.pdf")],
+        "项目 999999 不存在",
+    )
+    _assert_refused(
+        capsys,
+        tmp_path,
+        ["status", "--engagement", "abc", "--out", str(tmp_path / "a.pdf")],
+        "不存在",
+    )
 
 
 def test_bad_extension(capsys, engagement, tmp_path):
-    _assert_refused(capsys, tmp_path, ["status", "--engagement", str(engagement.pk), "--out",
-                                       str(tmp_path / "a.txt")], ".docx 或 .pdf")
+    _assert_refused(
+        capsys,
+        tmp_path,
+        ["status", "--engagement", str(engagement.pk), "--out", str(tmp_path / "a.txt")],
+        ".docx 或 .pdf",
+    )
 
 
 def test_unwritable_paths(capsys, engagement, tmp_path):
     missing = tmp_path / "missing" / "a.docx"
-    _assert_refused(capsys, tmp_path, ["status", "--engagement", str(engagement.pk), "--out",
-                                       str(missing)], "无法写入输出文件")
+    _assert_refused(
+        capsys,
+        tmp_path,
+        ["status", "--engagement", str(engagement.pk), "--out", str(missing)],
+        "无法写入输出文件",
+    )
     a_file = tmp_path / "plain"
     a_file.write_text("x")
-    _assert_refused(capsys, tmp_path, ["status", "--engagement", str(engagement.pk), "--out",
-                                       str(a_file / "a.docx")], "无法写入输出文件")
+    _assert_refused(
+        capsys,
+        tmp_path,
+        ["status", "--engagement", str(engagement.pk), "--out", str(a_file / "a.docx")],
+        "无法写入输出文件",
+    )
     folder = tmp_path / "folder.docx"
     folder.mkdir()
-    _assert_refused(capsys, tmp_path, ["status", "--engagement", str(engagement.pk), "--out",
-                                       str(folder)], "无法写入输出文件")
+    _assert_refused(
+        capsys,
+        tmp_path,
+        ["status", "--engagement", str(engagement.pk), "--out", str(folder)],
+        "无法写入输出文件",
+    )
 
 
 def test_a_folder_that_refuses_files(capsys, engagement, tmp_path):
@@ -103,9 +132,13 @@ def test_a_folder_that_refuses_files(capsys, engagement, tmp_path):
         locked = tmp_path / "locked"
         locked.mkdir(mode=0o500)
     try:
-        _assert_refused(capsys, tmp_path, ["status", "--engagement", str(engagement.pk),
-                                           "--out", str(locked / "a.docx")], "无法写入输出文件",
-                        out_dir=locked)
+        _assert_refused(
+            capsys,
+            tmp_path,
+            ["status", "--engagement", str(engagement.pk), "--out", str(locked / "a.docx")],
+            "无法写入输出文件",
+            out_dir=locked,
+        )
     finally:
         if locked.is_relative_to(tmp_path):
             locked.chmod(0o700)
@@ -114,7 +147,8 @@ def test_a_folder_that_refuses_files(capsys, engagement, tmp_path):
 def test_an_existing_output_is_replaced_whole(capsys, engagement, tmp_path):
     out = tmp_path / "status.docx"
     out.write_bytes(b"old")
-    code, _, err = run(capsys, "report", "render", "status", "--engagement", str(engagement.pk),
-                       "--out", str(out))
+    code, _, err = run(
+        capsys, "report", "render", "status", "--engagement", str(engagement.pk), "--out", str(out)
+    )
     assert code == 0, err
     assert Path(out).read_bytes()[:2] == b"PK"

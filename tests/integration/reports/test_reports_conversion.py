@@ -37,8 +37,9 @@ def test_each_conversion_uses_its_own_profile(monkeypatch):
     monkeypatch.setattr(pdf.subprocess, "run", run)
     assert pdf.docx_to_pdf(b"PK") == b"%PDF-1.7 test"
     assert pdf.docx_to_pdf(b"PK") == b"%PDF-1.7 test"
-    profiles = [next(a for a in c if a.startswith("-env:UserInstallation=file://"))
-                for c in run.commands]
+    profiles = [
+        next(a for a in c if a.startswith("-env:UserInstallation=file://")) for c in run.commands
+    ]
     assert len(set(profiles)) == 2
     assert all("--headless" in c for c in run.commands)
 
@@ -51,27 +52,32 @@ def test_missing_soffice_is_a_configuration_error(monkeypatch):
 
 def test_a_failed_conversion_says_why(monkeypatch):
     monkeypatch.setattr(pdf.shutil, "which", lambda name: f"/usr/bin/{name}")
-    monkeypatch.setattr(pdf.subprocess, "run",
-                        Recorder(returncode=1, stderr=b"Error: source file could not be loaded",
-                                 write_pdf=False))
+    monkeypatch.setattr(
+        pdf.subprocess,
+        "run",
+        Recorder(returncode=1, stderr=b"Error: source file could not be loaded", write_pdf=False),
+    )
     with pytest.raises(pdf.ConversionError, match="could not be loaded"):
         pdf.docx_to_pdf(b"not a docx")
 
 
 def test_a_slow_conversion_times_out(monkeypatch):
     monkeypatch.setattr(pdf.shutil, "which", lambda name: f"/usr/bin/{name}")
-    monkeypatch.setattr(pdf.subprocess, "run",
-                        Recorder(raises=subprocess.TimeoutExpired("soffice", 1)))
+    monkeypatch.setattr(
+        pdf.subprocess, "run", Recorder(raises=subprocess.TimeoutExpired("soffice", 1))
+    )
     with pytest.raises(pdf.ConversionError):
         pdf.docx_to_pdf(b"PK", timeout=1)
 
 
 def test_heading_pages_are_read_from_the_pdf_destinations(monkeypatch):
-    listing = (b"Page  Destination                 Name\n"
-               b'   3 [ XYZ   79  739 null      ] "5FToc00000001"\n'
-               b'   4 [ XYZ   79  757 null      ] "5FToc00000002"\n'
-               b'   4 [ XYZ   79  100 null      ] "_Toc00000003"\n'
-               b'   5 [ XYZ   79  100 null      ] "other"\n')
+    listing = (
+        b"Page  Destination                 Name\n"
+        b'   3 [ XYZ   79  739 null      ] "5FToc00000001"\n'
+        b'   4 [ XYZ   79  757 null      ] "5FToc00000002"\n'
+        b'   4 [ XYZ   79  100 null      ] "_Toc00000003"\n'
+        b'   5 [ XYZ   79  100 null      ] "other"\n'
+    )
     monkeypatch.setattr(pdf.shutil, "which", lambda name: f"/usr/bin/{name}")
     monkeypatch.setattr(pdf.subprocess, "run", Recorder(stdout=listing, write_pdf=False))
     assert pdf.heading_pages(b"%PDF") == {0: 3, 1: 4, 2: 4}
@@ -84,14 +90,22 @@ def test_heading_pages_are_read_from_the_pdf_destinations(monkeypatch):
 CATS = ("脆弱性识别", "安全巡检", "渗透测试")
 
 
-@pytest.mark.parametrize("chart", [
-    Chart(ChartType.BAR, "已交与应交", CATS,
-          (Series("应交", (4, 12, 4)), Series("已交", (3, 10, 2)))),
-    Chart(ChartType.BAR, "横向", CATS, (Series("应交", (4, 12, 4)),), horizontal=True),
-    Chart(ChartType.LINE, "趋势", CATS, (Series("得分", (70, 75.5, 80)),), y_label="分"),
-    Chart(ChartType.PIE, "占比", CATS, (Series("份数", (1, 2, 3)),)),
-    Chart(ChartType.PIE, "空", CATS, (Series("份数", (0, 0, 0)),)),
-], ids=["bar", "barh", "line", "pie", "empty-pie"])
+@pytest.mark.parametrize(
+    "chart",
+    [
+        Chart(
+            ChartType.BAR,
+            "已交与应交",
+            CATS,
+            (Series("应交", (4, 12, 4)), Series("已交", (3, 10, 2))),
+        ),
+        Chart(ChartType.BAR, "横向", CATS, (Series("应交", (4, 12, 4)),), horizontal=True),
+        Chart(ChartType.LINE, "趋势", CATS, (Series("得分", (70, 75.5, 80)),), y_label="分"),
+        Chart(ChartType.PIE, "占比", CATS, (Series("份数", (1, 2, 3)),)),
+        Chart(ChartType.PIE, "空", CATS, (Series("份数", (0, 0, 0)),)),
+    ],
+    ids=["bar", "barh", "line", "pie", "empty-pie"],
+)
 def test_charts_render_to_png(chart, tmp_path):
     try:
         charts.cjk_font()

@@ -44,8 +44,9 @@ def pdf(django_db_setup, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock(), override_settings(REPORTS_DIR=reports):
         with transaction.atomic():
             report = services.render("status", load_sample(), "pdf", None, today=REPORT_DAY)
-            rendered = Rendered(reports / report.path, report.sm3, report.size,
-                                report.document_number)
+            rendered = Rendered(
+                reports / report.path, report.sm3, report.size, report.document_number
+            )
             transaction.set_rollback(True)  # leave the test database as it was
     return rendered
 
@@ -53,15 +54,35 @@ def pdf(django_db_setup, django_db_blocker, tmp_path_factory):
 def text_of(path: Path, *pages: int) -> str:
     require_program("pdftotext")
     first_last = ["-f", str(pages[0]), "-l", str(pages[-1])] if pages else []
-    return subprocess.run(["pdftotext", "-layout", *first_last, str(path), "-"],
-                          capture_output=True, text=True, check=True, timeout=60).stdout
+    return subprocess.run(
+        ["pdftotext", "-layout", *first_last, str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
 
 
 def page_png(path: Path, page: int, tmp_path: Path, dpi: int = 60) -> Image.Image:
     require_program("pdftoppm")
     out = tmp_path / f"page{page}"
-    subprocess.run(["pdftoppm", "-r", str(dpi), "-f", str(page), "-l", str(page), "-png",
-                    "-singlefile", str(path), str(out)], check=True, timeout=60)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            str(dpi),
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            "-png",
+            "-singlefile",
+            str(path),
+            str(out),
+        ],
+        check=True,
+        timeout=60,
+    )
     return Image.open(f"{out}.png").convert("L")
 
 
@@ -98,8 +119,9 @@ def test_the_table_of_contents_carries_page_numbers(pdf):
 
 def test_cjk_fonts_are_embedded(pdf):
     require_program("pdffonts")
-    fonts = subprocess.run(["pdffonts", str(pdf.path)], capture_output=True, text=True,
-                           check=True, timeout=60).stdout
+    fonts = subprocess.run(
+        ["pdffonts", str(pdf.path)], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
     cjk = [line for line in fonts.splitlines() if "CJK" in line]
     assert cjk, fonts
     assert all(line.split()[-5] == "yes" for line in cjk)  # the "emb" column
@@ -115,15 +137,36 @@ def test_cover_page_renders_with_ink_where_the_title_is(pdf, tmp_path):
 
 def test_the_chart_is_drawn_with_its_bars(pdf, tmp_path):
     require_program("pdftoppm")
-    pages = int(next(line.split()[-1] for line in subprocess.run(
-        ["pdfinfo", str(pdf.path)], capture_output=True, text=True, check=True,
-        timeout=60).stdout.splitlines() if line.startswith("Pages:")))
+    pages = int(
+        next(
+            line.split()[-1]
+            for line in subprocess.run(
+                ["pdfinfo", str(pdf.path)], capture_output=True, text=True, check=True, timeout=60
+            ).stdout.splitlines()
+            if line.startswith("Pages:")
+        )
+    )
     # The bars are the brand blue #0b4f8a; look for them on the body pages.
     found = False
     for page in range(3, pages + 1):
         out = tmp_path / f"c{page}"
-        subprocess.run(["pdftoppm", "-r", "40", "-f", str(page), "-l", str(page), "-png",
-                        "-singlefile", str(pdf.path), str(out)], check=True, timeout=60)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-r",
+                "40",
+                "-f",
+                str(page),
+                "-l",
+                str(page),
+                "-png",
+                "-singlefile",
+                str(pdf.path),
+                str(out),
+            ],
+            check=True,
+            timeout=60,
+        )
         rgb = numpy.asarray(Image.open(f"{out}.png").convert("RGB")).astype(int)
         r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
         blue = int(((r < 40) & (g > 60) & (g < 110) & (b > 110) & (b < 170)).sum())
@@ -141,8 +184,9 @@ def test_cli_renders_a_pdf_from_the_extension(engagement, tmp_path, capsys, monk
     monkeypatch.setenv("ANBAO_CLI_LANGUAGE", "zh-hans")
     out = tmp_path / "进度报告.pdf"
     try:
-        code = main(["report", "render", "status", "--engagement", str(engagement.pk),
-                     "--out", str(out)])
+        code = main(
+            ["report", "render", "status", "--engagement", str(engagement.pk), "--out", str(out)]
+        )
     finally:
         translation.deactivate()
     _out, err = capsys.readouterr()

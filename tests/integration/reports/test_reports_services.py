@@ -107,6 +107,7 @@ def test_deliverable_must_belong_to_the_engagement(engagement):
 
 # ---- what the .docx holds --------------------------------------------------------------------
 
+
 @pytest.fixture
 def docx(engagement, reports_dir):
     report = render_docx(engagement)
@@ -149,8 +150,11 @@ def test_docx_fonts_name_the_cjk_faces_for_east_asian_text(docx):
 
 def test_docx_tables_repeat_their_header_row_and_the_chart_is_a_picture(docx):
     doc, _report = docx
-    progress = next(t for t in doc.tables if t.rows[0].cells[0].text == "交付成果"
-                    and t.rows[0].cells[1].text == "应交")
+    progress = next(
+        t
+        for t in doc.tables
+        if t.rows[0].cells[0].text == "交付成果" and t.rows[0].cells[1].text == "应交"
+    )
     assert progress.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
     assert [c.text for c in progress.rows[1].cells][:2] == ["脆弱性识别及检查报告", "4"]
     assert progress.rows[-1].cells[0].text == "合计"

@@ -15,10 +15,14 @@ pytestmark = pytest.mark.django_db
 
 # ---- REST API ---------------------------------------------------------------------------------
 
+
 def test_api_render_list_show_download(client_as, engagement):
     client = client_as(Role.ENGINEER)
-    created = client.post("/api/reports/", {"kind": "status", "engagement": engagement.pk,
-                                            "format": "docx"}, content_type="application/json")
+    created = client.post(
+        "/api/reports/",
+        {"kind": "status", "engagement": engagement.pk, "format": "docx"},
+        content_type="application/json",
+    )
     assert created.status_code == 201, created.content
     body = created.json()
     assert body["version"] == 1 and body["format"] == "docx" and len(body["sm3"]) == 64
@@ -27,8 +31,10 @@ def test_api_render_list_show_download(client_as, engagement):
     listing = client.get("/api/reports/").json()
     assert [r["id"] for r in listing["results"]] == [body["id"]]
     assert client.get("/api/reports/?kind=other").json()["results"] == []
-    assert client.get(f"/api/reports/{body['id']}/").json()["document_number"] == (
-        body["document_number"])
+    assert (
+        client.get(f"/api/reports/{body['id']}/").json()["document_number"]
+        == (body["document_number"])
+    )
 
     download = client.get(f"/api/reports/{body['id']}/download/")
     assert download.status_code == 200
@@ -37,12 +43,15 @@ def test_api_render_list_show_download(client_as, engagement):
     assert "attachment" in download["Content-Disposition"]
 
 
-@pytest.mark.parametrize("payload,status,code", [
-    ({"kind": "nonsense", "format": "docx"}, 404, "unknown_report_kind"),
-    ({"kind": "status", "format": "txt"}, 400, "invalid"),
-    ({"kind": "status"}, 201, None),  # the format defaults to PDF: not posted here, see below
-    ({"format": "docx"}, 400, "invalid"),
-])
+@pytest.mark.parametrize(
+    "payload,status,code",
+    [
+        ({"kind": "nonsense", "format": "docx"}, 404, "unknown_report_kind"),
+        ({"kind": "status", "format": "txt"}, 400, "invalid"),
+        ({"kind": "status"}, 201, None),  # the format defaults to PDF: not posted here, see below
+        ({"format": "docx"}, 400, "invalid"),
+    ],
+)
 def test_api_bad_input(client_as, engagement, payload, status, code, monkeypatch):
     from anbao.reports import services
 
@@ -50,8 +59,9 @@ def test_api_bad_input(client_as, engagement, payload, status, code, monkeypatch
         # Keep LibreOffice out of this test: only the chosen format matters.
         monkeypatch.setattr(services, "renderer_for", lambda fmt: _FakeRenderer(fmt))
     client = client_as(Role.ENGINEER)
-    response = client.post("/api/reports/", {"engagement": engagement.pk, **payload},
-                           content_type="application/json")
+    response = client.post(
+        "/api/reports/", {"engagement": engagement.pk, **payload}, content_type="application/json"
+    )
     assert response.status_code == status, response.content
     if code:
         assert response.json()["error"]["code"] == code
@@ -69,8 +79,11 @@ class _FakeRenderer:
 
 def test_api_unknown_engagement_and_report(client_as):
     client = client_as(Role.ENGINEER)
-    response = client.post("/api/reports/", {"kind": "status", "engagement": 999999,
-                                             "format": "docx"}, content_type="application/json")
+    response = client.post(
+        "/api/reports/",
+        {"kind": "status", "engagement": 999999, "format": "docx"},
+        content_type="application/json",
+    )
     assert response.status_code == 404 and response.json()["error"]["code"] == "unknown_engagement"
     assert client.get("/api/reports/999999/").status_code == 404
     assert client.get("/api/reports/999999/download/").status_code == 404
@@ -78,9 +91,11 @@ def test_api_unknown_engagement_and_report(client_as):
 
 def test_api_tampered_download_is_refused(client_as, engagement, reports_dir):
     client = client_as(Role.ENGINEER)
-    body = client.post("/api/reports/", {"kind": "status", "engagement": engagement.pk,
-                                         "format": "docx"},
-                       content_type="application/json").json()
+    body = client.post(
+        "/api/reports/",
+        {"kind": "status", "engagement": engagement.pk, "format": "docx"},
+        content_type="application/json",
+    ).json()
     path = reports_dir / ReportFile.objects.get(pk=body["id"]).path
     path.write_bytes(path.read_bytes() + b"\0")
     response = client.get(f"/api/reports/{body['id']}/download/")
@@ -91,21 +106,25 @@ def test_api_tampered_download_is_refused(client_as, engagement, reports_dir):
 def test_client_officer_may_read_but_not_render(client_as, engagement):
     client = client_as(Role.CLIENT_OFFICER)
     assert client.get("/api/reports/").status_code == 200
-    response = client.post("/api/reports/", {"kind": "status", "engagement": engagement.pk,
-                                             "format": "docx"}, content_type="application/json")
+    response = client.post(
+        "/api/reports/",
+        {"kind": "status", "engagement": engagement.pk, "format": "docx"},
+        content_type="application/json",
+    )
     assert response.status_code == 403
     assert not ReportFile.objects.exists()
 
 
 # ---- pages ------------------------------------------------------------------------------------
 
+
 def test_pages_render_list_and_download(client_as, engagement):
     client = client_as(Role.ENGINEER)
     page = client.get(reverse("reports:list"))
     assert page.status_code == 200 and "项目进度报告" in page.content.decode()
-    response = client.post(reverse("reports:render"), {"kind": "status",
-                                                       "engagement": engagement.pk,
-                                                       "format": "docx"})
+    response = client.post(
+        reverse("reports:render"), {"kind": "status", "engagement": engagement.pk, "format": "docx"}
+    )
     assert response.status_code == 302
     report = ReportFile.objects.get()
     page = client.get(reverse("reports:list")).content.decode()
@@ -116,9 +135,11 @@ def test_pages_render_list_and_download(client_as, engagement):
 
 def test_page_form_errors_become_messages(client_as, engagement):
     client = client_as(Role.ENGINEER)
-    response = client.post(reverse("reports:render"), {"kind": "nonsense",
-                                                       "engagement": engagement.pk,
-                                                       "format": "docx"}, follow=True)
+    response = client.post(
+        reverse("reports:render"),
+        {"kind": "nonsense", "engagement": engagement.pk, "format": "docx"},
+        follow=True,
+    )
     assert response.status_code == 200 and "报告未生成" in response.content.decode()
     assert not ReportFile.objects.exists()
 
@@ -127,7 +148,7 @@ def test_client_officer_sees_no_render_form_and_may_not_post(client_as, engageme
     client = client_as(Role.CLIENT_OFFICER)
     page = client.get(reverse("reports:list")).content.decode()
     assert reverse("reports:render") not in page
-    response = client.post(reverse("reports:render"), {"kind": "status",
-                                                       "engagement": engagement.pk,
-                                                       "format": "docx"})
+    response = client.post(
+        reverse("reports:render"), {"kind": "status", "engagement": engagement.pk, "format": "docx"}
+    )
     assert response.status_code == 403

@@ -54,7 +54,8 @@ def test_guarantee_returned_three_days_late():
 
 def test_no_guarantee_penalty_when_the_provider_is_behind_schedule():
     assert L.late_guarantee_return(
-        Decimal("131850"), 3, TERMS, provider_on_schedule=False) == Decimal("0.00")
+        Decimal("131850"), 3, TERMS, provider_on_schedule=False
+    ) == Decimal("0.00")
 
 
 def test_confidentiality_penalty_is_fixed():
@@ -62,8 +63,12 @@ def test_confidentiality_penalty_is_fixed():
 
 
 def test_other_rates_come_from_the_terms():
-    terms = L.Terms(amount=Decimal("500000"), late_deliverable_rate=Decimal("0.002"),
-                    termination_grace_days=10, termination_penalty_rate=Decimal("0.05"))
+    terms = L.Terms(
+        amount=Decimal("500000"),
+        late_deliverable_rate=Decimal("0.002"),
+        termination_grace_days=10,
+        termination_penalty_rate=Decimal("0.05"),
+    )
     assert L.late_deliverable(3, terms) == Decimal("3000.00")
     assert not L.termination_right(10, terms)
     assert L.termination_penalty(terms) == Decimal("25000.00")

@@ -116,7 +116,11 @@ def test_month_containing_and_days_late():
 
 def test_union_days_counts_overlaps_once():
     d = date(2023, 1, 1)
-    spans = [(d, date(2023, 1, 8)), (date(2023, 1, 5), date(2023, 1, 10)),
-             (date(2023, 1, 2), date(2023, 1, 3)), (date(2023, 2, 1), date(2023, 2, 2))]
+    spans = [
+        (d, date(2023, 1, 8)),
+        (date(2023, 1, 5), date(2023, 1, 10)),
+        (date(2023, 1, 2), date(2023, 1, 3)),
+        (date(2023, 2, 1), date(2023, 2, 2)),
+    ]
     assert union_days(spans) == 9 + 1
     assert union_days([]) == 0

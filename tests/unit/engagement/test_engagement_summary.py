@@ -18,13 +18,22 @@ FEE = Decimal("879000")
 
 def contract(deliverables=(), milestones=(), guarantee=None, final=None):
     return ContractIn(
-        id=1, code="JBS202232", name="sample", start_date=date(2022, 6, 1),
-        end_date=date(2023, 5, 31), terms=Terms(amount=FEE),
+        id=1,
+        code="JBS202232",
+        name="sample",
+        start_date=date(2022, 6, 1),
+        end_date=date(2023, 5, 31),
+        terms=Terms(amount=FEE),
         acceptance_window_opens=date(2023, 4, 19),
-        kinds=(KindIn("inspection-report", "安全巡检报告", 12),
-               KindIn("pentest-report", "信息系统渗透测试报告", 4)),
-        deliverables=tuple(deliverables), milestones=tuple(milestones), guarantee=guarantee,
-        final_accepted_on=final)
+        kinds=(
+            KindIn("inspection-report", "安全巡检报告", 12),
+            KindIn("pentest-report", "信息系统渗透测试报告", 4),
+        ),
+        deliverables=tuple(deliverables),
+        milestones=tuple(milestones),
+        guarantee=guarantee,
+        final_accepted_on=final,
+    )
 
 
 def d(id_, kind, due, status="planned", submitted=None, seq=1):
@@ -32,8 +41,9 @@ def d(id_, kind, due, status="planned", submitted=None, seq=1):
 
 
 def test_two_reports_late_on_the_same_days_count_once():
-    c = contract([d(1, "inspection-report", date(2022, 7, 7)),
-                  d(2, "pentest-report", date(2022, 7, 10))])
+    c = contract(
+        [d(1, "inspection-report", date(2022, 7, 7)), d(2, "pentest-report", date(2022, 7, 10))]
+    )
     s = summarize(c, date(2022, 7, 14))
     assert [x.days_late for x in s.overdue] == [7, 4]
     assert s.exposure.late_days == 7
@@ -42,9 +52,12 @@ def test_two_reports_late_on_the_same_days_count_once():
 
 
 def test_separate_late_spans_add_up():
-    c = contract([d(1, "inspection-report", date(2022, 7, 7), "submitted", date(2022, 7, 9)),
-                  d(2, "inspection-report", date(2022, 8, 5), "submitted", date(2022, 8, 8),
-                    seq=2)])
+    c = contract(
+        [
+            d(1, "inspection-report", date(2022, 7, 7), "submitted", date(2022, 7, 9)),
+            d(2, "inspection-report", date(2022, 8, 5), "submitted", date(2022, 8, 8), seq=2),
+        ]
+    )
     s = summarize(c, date(2022, 9, 1))
     assert s.overdue == ()
     assert s.exposure.late_days == 2 + 3
@@ -59,13 +72,21 @@ def test_lateness_stops_at_final_acceptance():
 
 
 def test_progress_per_kind_and_this_month():
-    c = contract([d(1, "inspection-report", date(2022, 7, 7), "accepted", date(2022, 7, 6)),
-                  d(2, "inspection-report", date(2022, 8, 5), "in_progress", seq=2),
-                  d(3, "pentest-report", date(2022, 9, 14))])
+    c = contract(
+        [
+            d(1, "inspection-report", date(2022, 7, 7), "accepted", date(2022, 7, 6)),
+            d(2, "inspection-report", date(2022, 8, 5), "in_progress", seq=2),
+            d(3, "pentest-report", date(2022, 9, 14)),
+        ]
+    )
     s = summarize(c, date(2022, 8, 10))
     inspection, pentest = s.kinds
-    assert (inspection.required, inspection.delivered, inspection.accepted,
-            inspection.overdue) == (12, 1, 1, 1)
+    assert (inspection.required, inspection.delivered, inspection.accepted, inspection.overdue) == (
+        12,
+        1,
+        1,
+        1,
+    )
     assert (pentest.delivered, pentest.overdue) == (0, 0)
     assert [x.id for x in s.due_this_month] == [2]
     assert s.month.start == date(2022, 8, 1)
@@ -75,8 +96,16 @@ def test_progress_per_kind_and_this_month():
 
 def test_payment_states_and_totals():
     ms = [
-        MilestoneIn(1, 1, "首付款", Decimal(50), Decimal("439500"), "c", date(2022, 6, 25),
-                    date(2022, 6, 20)),
+        MilestoneIn(
+            1,
+            1,
+            "首付款",
+            Decimal(50),
+            Decimal("439500"),
+            "c",
+            date(2022, 6, 25),
+            date(2022, 6, 20),
+        ),
         MilestoneIn(2, 2, "保函款", Decimal(20), Decimal("175800"), "c", date(2022, 12, 10)),
         MilestoneIn(3, 3, "尾款", Decimal(30), Decimal("263700"), "c", None),
     ]
@@ -84,8 +113,11 @@ def test_payment_states_and_totals():
     assert [p.state for p in s.payments] == ["paid", "overdue", "pending"]
     assert s.payments[1].penalty == Decimal("1758.00")
     assert (s.paid_total, s.due_total, s.overdue_total, s.outstanding_total) == (
-        Decimal("439500.00"), Decimal("175800.00"), Decimal("175800.00"),
-        Decimal("439500.00"))
+        Decimal("439500.00"),
+        Decimal("175800.00"),
+        Decimal("175800.00"),
+        Decimal("439500.00"),
+    )
     early = summarize(contract(milestones=ms), date(2022, 12, 1))
     assert early.payments[1].state == "due" and early.payments[1].penalty == 0
 
@@ -94,8 +126,9 @@ def test_guarantee_states():
     g = GuaranteeIn(Decimal("131850"), date(2022, 12, 8), None, date(2023, 2, 28), None)
     assert summarize(contract(guarantee=g), date(2022, 12, 1)).guarantee.state == "awaited"
     assert summarize(contract(guarantee=g), date(2022, 12, 9)).guarantee.state == "overdue"
-    held = GuaranteeIn(Decimal("131850"), date(2022, 12, 8), date(2022, 12, 7),
-                       date(2023, 2, 28), None)
+    held = GuaranteeIn(
+        Decimal("131850"), date(2022, 12, 8), date(2022, 12, 7), date(2023, 2, 28), None
+    )
     s = summarize(contract(guarantee=held), date(2023, 3, 3))
     assert (s.guarantee.state, s.guarantee.days_late) == ("held", 3)
     assert s.exposure.client_late_guarantee == Decimal("395.55")
@@ -106,15 +139,43 @@ def test_guarantee_states():
 
 def test_a_past_day_ignores_what_happened_later():
     c = contract(
-        [d(1, "inspection-report", date(2022, 7, 7), "accepted", date(2022, 7, 20)),
-         d(2, "inspection-report", date(2022, 8, 5), "accepted", date(2022, 8, 1), seq=2)],
-        [MilestoneIn(1, 1, "首付款", Decimal(50), Decimal("439500"), "c", date(2022, 6, 25),
-                     date(2022, 7, 30), date(2022, 6, 10)),
-         MilestoneIn(2, 2, "保函款", Decimal(20), Decimal("175800"), "c", date(2022, 12, 10),
-                     None, date(2022, 12, 5))],
-        GuaranteeIn(Decimal("131850"), date(2022, 12, 8), date(2022, 12, 7), date(2023, 2, 28),
-                    date(2023, 3, 3)),
-        final=date(2023, 5, 30))
+        [
+            d(1, "inspection-report", date(2022, 7, 7), "accepted", date(2022, 7, 20)),
+            d(2, "inspection-report", date(2022, 8, 5), "accepted", date(2022, 8, 1), seq=2),
+        ],
+        [
+            MilestoneIn(
+                1,
+                1,
+                "首付款",
+                Decimal(50),
+                Decimal("439500"),
+                "c",
+                date(2022, 6, 25),
+                date(2022, 7, 30),
+                date(2022, 6, 10),
+            ),
+            MilestoneIn(
+                2,
+                2,
+                "保函款",
+                Decimal(20),
+                Decimal("175800"),
+                "c",
+                date(2022, 12, 10),
+                None,
+                date(2022, 12, 5),
+            ),
+        ],
+        GuaranteeIn(
+            Decimal("131850"),
+            date(2022, 12, 8),
+            date(2022, 12, 7),
+            date(2023, 2, 28),
+            date(2023, 3, 3),
+        ),
+        final=date(2023, 5, 30),
+    )
     s = summarize(c, date(2022, 7, 14))
     assert [x.id for x in s.overdue] == [1]  # submitted on the 20th: not yet on the 14th
     assert s.overdue[0].days_late == 7 and s.exposure.termination_right

@@ -37,9 +37,19 @@ def cover() -> Cover:
 
 # ---- heading numbers ------------------------------------------------------------------------
 
+
 def test_heading_numbers_nest_and_reset():
     assert heading_numbers(sections(1, 2, 2, 3, 3, 1, 2, 3, 1)) == [
-        "1", "1.1", "1.2", "1.2.1", "1.2.2", "2", "2.1", "2.1.1", "3"]
+        "1",
+        "1.1",
+        "1.2",
+        "1.2.1",
+        "1.2.2",
+        "2",
+        "2.1",
+        "2.1.1",
+        "3",
+    ]
 
 
 def test_heading_numbers_may_climb_several_levels_at_once():
@@ -63,10 +73,12 @@ def test_a_document_checks_its_outline_when_built():
 
 # ---- document numbers ---------------------------------------------------------------------
 
+
 def test_document_number_scheme():
     assert document_number("status", date(2026, 1, 5), 3) == "ANBAO-STATUS-20260105-V03"
     assert document_number("mlps_assessment", date(2023, 12, 31), 120) == (
-        "ANBAO-MLPS_ASSESSMENT-20231231-V120")
+        "ANBAO-MLPS_ASSESSMENT-20231231-V120"
+    )
 
 
 def test_document_number_round_trip():
@@ -85,14 +97,23 @@ def test_document_number_refuses_version_zero():
         document_number("status", date(2026, 1, 5), 0)
 
 
-@pytest.mark.parametrize("text", ["", "ANBAO-STATUS-2026015-V01", "XX-STATUS-20260105-V01",
-                                  "ANBAO-STATUS-20260230-V01", "ANBAO-STATUS-20260105-1"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "ANBAO-STATUS-2026015-V01",
+        "XX-STATUS-20260105-V01",
+        "ANBAO-STATUS-20260230-V01",
+        "ANBAO-STATUS-20260105-1",
+    ],
+)
 def test_parse_document_number_refuses_malformed_or_impossible(text):
     with pytest.raises(ValidationError):
         parse_document_number(text)
 
 
 # ---- blocks -------------------------------------------------------------------------------
+
 
 def test_table_rows_must_match_the_header():
     Table(("a", "b"), (("1", "2"),))
@@ -124,14 +145,23 @@ def test_document_lists_its_tables_and_charts():
     assert doc.tables() == [table] and doc.charts() == [chart]
 
 
-@pytest.mark.parametrize("name,fmt", [("a.docx", ReportFormat.DOCX), ("A.PDF", ReportFormat.PDF),
-                                      ("dir.v1/a.pdf", ReportFormat.PDF), ("a.txt", None),
-                                      ("a", None), ("a.docx.txt", None)])
+@pytest.mark.parametrize(
+    "name,fmt",
+    [
+        ("a.docx", ReportFormat.DOCX),
+        ("A.PDF", ReportFormat.PDF),
+        ("dir.v1/a.pdf", ReportFormat.PDF),
+        ("a.txt", None),
+        ("a", None),
+        ("a.docx.txt", None),
+    ],
+)
 def test_format_from_filename(name, fmt):
     assert format_from_filename(name) is fmt
 
 
 # ---- table layout -------------------------------------------------------------------------
+
 
 def test_display_width_counts_cjk_double():
     assert display_width("ab") == 2 and display_width("项目") == 4 and display_width("1项") == 3
@@ -148,6 +178,7 @@ def test_column_widths_fill_the_text_width_and_keep_short_columns_whole():
 
 
 # ---- registry -----------------------------------------------------------------------------
+
 
 def _build(context):  # pragma: no cover - never called
     raise AssertionError

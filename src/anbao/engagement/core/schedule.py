@@ -113,7 +113,8 @@ def schedule(
     if cadence in (Cadence.QUARTERLY, Cadence.MONTHLY):
         if count != len(spans):
             raise ValueError(
-                f"{cadence.value} cadence gives {len(spans)} deliverables, not {count}")
+                f"{cadence.value} cadence gives {len(spans)} deliverables, not {count}"
+            )
         cap = window if cadence is Cadence.QUARTERLY else end
         return [
             ScheduledDeliverable(n, span, min(add_working_days(span.end, offset, holidays), cap))

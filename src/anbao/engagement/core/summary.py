@@ -35,6 +35,7 @@ DELIVERED = frozenset({"submitted", "accepted"})
 
 # ---- inputs ------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class KindIn:
     code: str
@@ -93,6 +94,7 @@ class ContractIn:
 
 
 # ---- outputs -----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class DeliverableLine:
@@ -218,6 +220,7 @@ class StatusSummary:
 
 # ---- computation -------------------------------------------------------------------------
 
+
 def _after(day: date | None, today: date) -> bool:
     return day is not None and day > today
 
@@ -263,9 +266,18 @@ def _deliverable_lines(c: ContractIn, today: date) -> list[DeliverableLine]:
     lines = []
     for d in c.deliverables:
         late = days_late(d.due_date, _late_until(d, today, c.final_accepted_on))
-        lines.append(DeliverableLine(
-            d.id, d.kind_code, names.get(d.kind_code, d.kind_code), d.sequence, d.due_date,
-            d.status, late, L.late_deliverable(late, c.terms)))
+        lines.append(
+            DeliverableLine(
+                d.id,
+                d.kind_code,
+                names.get(d.kind_code, d.kind_code),
+                d.sequence,
+                d.due_date,
+                d.status,
+                late,
+                L.late_deliverable(late, c.terms),
+            )
+        )
     return lines
 
 
@@ -273,11 +285,16 @@ def _kinds(c: ContractIn, today: date) -> list[KindProgress]:
     out = []
     for k in c.kinds:
         mine = [d for d in c.deliverables if d.kind_code == k.code]
-        out.append(KindProgress(
-            k.code, k.name, k.required_count,
-            sum(d.status in DELIVERED for d in mine),
-            sum(d.status == "accepted" for d in mine),
-            sum(d.status not in DELIVERED and d.due_date < today for d in mine)))
+        out.append(
+            KindProgress(
+                k.code,
+                k.name,
+                k.required_count,
+                sum(d.status in DELIVERED for d in mine),
+                sum(d.status == "accepted" for d in mine),
+                sum(d.status not in DELIVERED and d.due_date < today for d in mine),
+            )
+        )
     return out
 
 
@@ -292,8 +309,19 @@ def _payment_line(m: MilestoneIn, terms: L.Terms, today: date) -> PaymentLine:
         state, late = "overdue", days_late(m.due_date, today)
     else:
         state = "due"
-    return PaymentLine(m.id, m.sequence, m.name, m.percentage, m.amount, m.condition,
-                       m.due_date, m.paid_on, state, late, L.late_payment(m.amount, late, terms))
+    return PaymentLine(
+        m.id,
+        m.sequence,
+        m.name,
+        m.percentage,
+        m.amount,
+        m.condition,
+        m.due_date,
+        m.paid_on,
+        state,
+        late,
+        L.late_payment(m.amount, late, terms),
+    )
 
 
 def _provider_on_schedule(c: ContractIn, on: date) -> bool:
@@ -324,8 +352,9 @@ def _guarantee_line(c: ContractIn, today: date) -> GuaranteeLine | None:
         late = days_late(g.return_by, g.returned_on or today)
     on_schedule = g.return_by is None or _provider_on_schedule(c, g.return_by)
     penalty = L.late_guarantee_return(g.amount, late, c.terms, provider_on_schedule=on_schedule)
-    return GuaranteeLine(g.amount, g.provide_by, g.received_on, g.return_by, g.returned_on,
-                         state, late, penalty)
+    return GuaranteeLine(
+        g.amount, g.provide_by, g.received_on, g.return_by, g.returned_on, state, late, penalty
+    )
 
 
 def summarize(c: ContractIn, today: date) -> StatusSummary:
@@ -337,7 +366,8 @@ def summarize(c: ContractIn, today: date) -> StatusSummary:
     overdue = tuple(x for x in lines if x.status not in DELIVERED and x.due_date < today)
     late_spans = [
         (x.due_date, _late_until(by_id[x.id], today, c.final_accepted_on))
-        for x in lines if x.days_late
+        for x in lines
+        if x.days_late
     ]
     late_days = union_days((due, until) for due, until in late_spans)
     kinds = _kinds(c, today)
@@ -358,9 +388,15 @@ def summarize(c: ContractIn, today: date) -> StatusSummary:
         confidentiality_penalty=L.confidentiality_penalty(c.terms),
     )
     return StatusSummary(
-        engagement_id=c.id, code=c.code, name=c.name, currency=c.currency,
-        amount=L.money(c.terms.amount), start_date=c.start_date, end_date=c.end_date,
-        today=today, month=month,
+        engagement_id=c.id,
+        code=c.code,
+        name=c.name,
+        currency=c.currency,
+        amount=L.money(c.terms.amount),
+        start_date=c.start_date,
+        end_date=c.end_date,
+        today=today,
+        month=month,
         days_total=days_total,
         days_elapsed=min(max(0, (today - c.start_date).days + 1), days_total),
         acceptance_window_opens=c.acceptance_window_opens,

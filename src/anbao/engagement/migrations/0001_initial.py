@@ -9,7 +9,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,250 +17,690 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='DeliverableKind',
+            name="DeliverableKind",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=64, verbose_name='code')),
-                ('name', models.CharField(max_length=128, verbose_name='name')),
-                ('required_count', models.PositiveIntegerField(verbose_name='required count')),
-                ('cadence', models.CharField(choices=[('quarterly', 'Quarterly'), ('monthly', 'Monthly'), ('at_acceptance', 'With the acceptance application'), ('at_end', 'At the end of the period')], max_length=16, verbose_name='cadence')),
-                ('offset_working_days', models.IntegerField(default=0, verbose_name='offset in working days')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=64, verbose_name="code")),
+                ("name", models.CharField(max_length=128, verbose_name="name")),
+                ("required_count", models.PositiveIntegerField(verbose_name="required count")),
+                (
+                    "cadence",
+                    models.CharField(
+                        choices=[
+                            ("quarterly", "Quarterly"),
+                            ("monthly", "Monthly"),
+                            ("at_acceptance", "With the acceptance application"),
+                            ("at_end", "At the end of the period"),
+                        ],
+                        max_length=16,
+                        verbose_name="cadence",
+                    ),
+                ),
+                (
+                    "offset_working_days",
+                    models.IntegerField(default=0, verbose_name="offset in working days"),
+                ),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="order")),
             ],
             options={
-                'verbose_name': 'deliverable kind',
-                'verbose_name_plural': 'deliverable kinds',
-                'ordering': ['engagement', 'order', 'id'],
+                "verbose_name": "deliverable kind",
+                "verbose_name_plural": "deliverable kinds",
+                "ordering": ["engagement", "order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Engagement',
+            name="Engagement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=64, unique=True, verbose_name='registration number')),
-                ('name', models.CharField(max_length=255, verbose_name='project name')),
-                ('title', models.CharField(blank=True, max_length=128, verbose_name='contract title')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('active', 'Active'), ('completed', 'Completed'), ('terminated', 'Terminated')], default='active', max_length=16, verbose_name='status')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='contract amount')),
-                ('currency', models.CharField(default='CNY', max_length=3, verbose_name='currency')),
-                ('start_date', models.DateField(verbose_name='start date')),
-                ('end_date', models.DateField(verbose_name='end date')),
-                ('signed_on', models.DateField(blank=True, null=True, verbose_name='signed on')),
-                ('signing_place', models.CharField(blank=True, max_length=64, verbose_name='signing place')),
-                ('late_payment_rate', models.DecimalField(decimal_places=5, default=Decimal('0.001'), max_digits=7, verbose_name='late payment rate per day')),
-                ('late_guarantee_rate', models.DecimalField(decimal_places=5, default=Decimal('0.001'), max_digits=7, verbose_name='late guarantee return rate per day')),
-                ('late_deliverable_rate', models.DecimalField(decimal_places=5, default=Decimal('0.001'), max_digits=7, verbose_name='late deliverable rate per day')),
-                ('termination_grace_days', models.PositiveIntegerField(default=5, verbose_name='termination grace days')),
-                ('termination_penalty_rate', models.DecimalField(decimal_places=5, default=Decimal('0.10'), max_digits=7, verbose_name='termination penalty rate')),
-                ('confidentiality_penalty', models.DecimalField(decimal_places=2, default=Decimal('100000'), max_digits=14, verbose_name='confidentiality penalty')),
-                ('confidentiality_years', models.PositiveIntegerField(default=5, verbose_name='confidentiality years after end')),
-                ('acceptance_window_working_days', models.PositiveIntegerField(default=30, verbose_name='acceptance window (working days before end)')),
-                ('acceptance_review_working_days', models.PositiveIntegerField(default=5, verbose_name='acceptance review (working days)')),
-                ('final_accepted_on', models.DateField(blank=True, null=True, verbose_name='final acceptance date')),
-                ('source', models.CharField(blank=True, max_length=255, verbose_name='source')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=64, unique=True, verbose_name="registration number"
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="project name")),
+                (
+                    "title",
+                    models.CharField(blank=True, max_length=128, verbose_name="contract title"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("active", "Active"),
+                            ("completed", "Completed"),
+                            ("terminated", "Terminated"),
+                        ],
+                        default="active",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="contract amount"
+                    ),
+                ),
+                (
+                    "currency",
+                    models.CharField(default="CNY", max_length=3, verbose_name="currency"),
+                ),
+                ("start_date", models.DateField(verbose_name="start date")),
+                ("end_date", models.DateField(verbose_name="end date")),
+                ("signed_on", models.DateField(blank=True, null=True, verbose_name="signed on")),
+                (
+                    "signing_place",
+                    models.CharField(blank=True, max_length=64, verbose_name="signing place"),
+                ),
+                (
+                    "late_payment_rate",
+                    models.DecimalField(
+                        decimal_places=5,
+                        default=Decimal("0.001"),
+                        max_digits=7,
+                        verbose_name="late payment rate per day",
+                    ),
+                ),
+                (
+                    "late_guarantee_rate",
+                    models.DecimalField(
+                        decimal_places=5,
+                        default=Decimal("0.001"),
+                        max_digits=7,
+                        verbose_name="late guarantee return rate per day",
+                    ),
+                ),
+                (
+                    "late_deliverable_rate",
+                    models.DecimalField(
+                        decimal_places=5,
+                        default=Decimal("0.001"),
+                        max_digits=7,
+                        verbose_name="late deliverable rate per day",
+                    ),
+                ),
+                (
+                    "termination_grace_days",
+                    models.PositiveIntegerField(default=5, verbose_name="termination grace days"),
+                ),
+                (
+                    "termination_penalty_rate",
+                    models.DecimalField(
+                        decimal_places=5,
+                        default=Decimal("0.10"),
+                        max_digits=7,
+                        verbose_name="termination penalty rate",
+                    ),
+                ),
+                (
+                    "confidentiality_penalty",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("100000"),
+                        max_digits=14,
+                        verbose_name="confidentiality penalty",
+                    ),
+                ),
+                (
+                    "confidentiality_years",
+                    models.PositiveIntegerField(
+                        default=5, verbose_name="confidentiality years after end"
+                    ),
+                ),
+                (
+                    "acceptance_window_working_days",
+                    models.PositiveIntegerField(
+                        default=30, verbose_name="acceptance window (working days before end)"
+                    ),
+                ),
+                (
+                    "acceptance_review_working_days",
+                    models.PositiveIntegerField(
+                        default=5, verbose_name="acceptance review (working days)"
+                    ),
+                ),
+                (
+                    "final_accepted_on",
+                    models.DateField(blank=True, null=True, verbose_name="final acceptance date"),
+                ),
+                ("source", models.CharField(blank=True, max_length=255, verbose_name="source")),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
             ],
             options={
-                'verbose_name': 'engagement',
-                'verbose_name_plural': 'engagements',
-                'ordering': ['-start_date', '-id'],
+                "verbose_name": "engagement",
+                "verbose_name_plural": "engagements",
+                "ordering": ["-start_date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Deliverable',
+            name="Deliverable",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sequence', models.PositiveIntegerField(verbose_name='sequence')),
-                ('period_start', models.DateField(verbose_name='period start')),
-                ('period_end', models.DateField(verbose_name='period end')),
-                ('due_date', models.DateField(verbose_name='due date')),
-                ('status', models.CharField(choices=[('planned', 'Planned'), ('in_progress', 'In progress'), ('submitted', 'Submitted'), ('accepted', 'Accepted')], default='planned', max_length=16, verbose_name='status')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted at')),
-                ('accepted_at', models.DateTimeField(blank=True, null=True, verbose_name='accepted at')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('accepted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('kind', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliverables', to='engagement.deliverablekind')),
-                ('engagement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliverables', to='engagement.engagement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sequence", models.PositiveIntegerField(verbose_name="sequence")),
+                ("period_start", models.DateField(verbose_name="period start")),
+                ("period_end", models.DateField(verbose_name="period end")),
+                ("due_date", models.DateField(verbose_name="due date")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "Planned"),
+                            ("in_progress", "In progress"),
+                            ("submitted", "Submitted"),
+                            ("accepted", "Accepted"),
+                        ],
+                        default="planned",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="submitted at"),
+                ),
+                (
+                    "accepted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="accepted at"),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "accepted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "kind",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliverables",
+                        to="engagement.deliverablekind",
+                    ),
+                ),
+                (
+                    "engagement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliverables",
+                        to="engagement.engagement",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'deliverable',
-                'verbose_name_plural': 'deliverables',
-                'ordering': ['due_date', 'kind__order', 'sequence'],
+                "verbose_name": "deliverable",
+                "verbose_name_plural": "deliverables",
+                "ordering": ["due_date", "kind__order", "sequence"],
             },
         ),
         migrations.AddField(
-            model_name='deliverablekind',
-            name='engagement',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliverable_kinds', to='engagement.engagement'),
+            model_name="deliverablekind",
+            name="engagement",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="deliverable_kinds",
+                to="engagement.engagement",
+            ),
         ),
         migrations.CreateModel(
-            name='Guarantee',
+            name="Guarantee",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('percentage', models.DecimalField(decimal_places=2, max_digits=5, verbose_name='percentage')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='amount')),
-                ('provide_by', models.DateField(blank=True, null=True, verbose_name='provide by')),
-                ('received_on', models.DateField(blank=True, null=True, verbose_name='received on')),
-                ('return_by', models.DateField(blank=True, null=True, verbose_name='return by')),
-                ('returned_on', models.DateField(blank=True, null=True, verbose_name='returned on')),
-                ('issuer', models.CharField(blank=True, max_length=128, verbose_name='issuing bank')),
-                ('reference', models.CharField(blank=True, max_length=64, verbose_name='reference')),
-                ('engagement', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='guarantee', to='engagement.engagement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "percentage",
+                    models.DecimalField(decimal_places=2, max_digits=5, verbose_name="percentage"),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="amount"),
+                ),
+                ("provide_by", models.DateField(blank=True, null=True, verbose_name="provide by")),
+                (
+                    "received_on",
+                    models.DateField(blank=True, null=True, verbose_name="received on"),
+                ),
+                ("return_by", models.DateField(blank=True, null=True, verbose_name="return by")),
+                (
+                    "returned_on",
+                    models.DateField(blank=True, null=True, verbose_name="returned on"),
+                ),
+                (
+                    "issuer",
+                    models.CharField(blank=True, max_length=128, verbose_name="issuing bank"),
+                ),
+                (
+                    "reference",
+                    models.CharField(blank=True, max_length=64, verbose_name="reference"),
+                ),
+                (
+                    "engagement",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="guarantee",
+                        to="engagement.engagement",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'performance guarantee',
-                'verbose_name_plural': 'performance guarantees',
+                "verbose_name": "performance guarantee",
+                "verbose_name_plural": "performance guarantees",
             },
         ),
         migrations.CreateModel(
-            name='MaintenanceRecord',
+            name="MaintenanceRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='date')),
-                ('target', models.CharField(max_length=255, verbose_name='device or system')),
-                ('work_type', models.CharField(max_length=64, verbose_name='work type')),
-                ('description', models.TextField(verbose_name='description')),
-                ('result', models.TextField(blank=True, verbose_name='result')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('engagement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='maintenance_records', to='engagement.engagement')),
-                ('performed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="date")),
+                ("target", models.CharField(max_length=255, verbose_name="device or system")),
+                ("work_type", models.CharField(max_length=64, verbose_name="work type")),
+                ("description", models.TextField(verbose_name="description")),
+                ("result", models.TextField(blank=True, verbose_name="result")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "engagement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="maintenance_records",
+                        to="engagement.engagement",
+                    ),
+                ),
+                (
+                    "performed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'maintenance record',
-                'verbose_name_plural': 'maintenance records',
-                'ordering': ['-date', '-id'],
+                "verbose_name": "maintenance record",
+                "verbose_name_plural": "maintenance records",
+                "ordering": ["-date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Party',
+            name="Party",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('client', 'Client'), ('provider', 'Provider')], max_length=16, verbose_name='role')),
-                ('name', models.CharField(max_length=255, verbose_name='name')),
-                ('legal_representative', models.CharField(blank=True, max_length=64, verbose_name='legal representative')),
-                ('address', models.CharField(blank=True, max_length=255, verbose_name='registered address')),
-                ('phone', models.CharField(blank=True, max_length=32, verbose_name='phone')),
-                ('fax', models.CharField(blank=True, max_length=32, verbose_name='fax')),
-                ('bank', models.CharField(blank=True, max_length=128, verbose_name='bank')),
-                ('bank_account', models.CharField(blank=True, max_length=64, verbose_name='bank account')),
-                ('engagement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='parties', to='engagement.engagement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("client", "Client"), ("provider", "Provider")],
+                        max_length=16,
+                        verbose_name="role",
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="name")),
+                (
+                    "legal_representative",
+                    models.CharField(
+                        blank=True, max_length=64, verbose_name="legal representative"
+                    ),
+                ),
+                (
+                    "address",
+                    models.CharField(blank=True, max_length=255, verbose_name="registered address"),
+                ),
+                ("phone", models.CharField(blank=True, max_length=32, verbose_name="phone")),
+                ("fax", models.CharField(blank=True, max_length=32, verbose_name="fax")),
+                ("bank", models.CharField(blank=True, max_length=128, verbose_name="bank")),
+                (
+                    "bank_account",
+                    models.CharField(blank=True, max_length=64, verbose_name="bank account"),
+                ),
+                (
+                    "engagement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="parties",
+                        to="engagement.engagement",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'party',
-                'verbose_name_plural': 'parties',
-                'ordering': ['engagement', 'role'],
+                "verbose_name": "party",
+                "verbose_name_plural": "parties",
+                "ordering": ["engagement", "role"],
             },
         ),
         migrations.CreateModel(
-            name='PaymentMilestone',
+            name="PaymentMilestone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sequence', models.PositiveIntegerField(verbose_name='sequence')),
-                ('name', models.CharField(max_length=128, verbose_name='name')),
-                ('percentage', models.DecimalField(decimal_places=2, max_digits=5, verbose_name='percentage')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='amount')),
-                ('condition', models.TextField(verbose_name='condition')),
-                ('days_after_condition', models.PositiveIntegerField(blank=True, null=True, verbose_name='days after condition')),
-                ('deadline', models.DateField(blank=True, null=True, verbose_name='deadline')),
-                ('condition_met_on', models.DateField(blank=True, null=True, verbose_name='condition met on')),
-                ('invoice_date', models.DateField(blank=True, null=True, verbose_name='invoice date')),
-                ('paid_on', models.DateField(blank=True, null=True, verbose_name='paid on')),
-                ('paid_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='paid amount')),
-                ('engagement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='payment_milestones', to='engagement.engagement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sequence", models.PositiveIntegerField(verbose_name="sequence")),
+                ("name", models.CharField(max_length=128, verbose_name="name")),
+                (
+                    "percentage",
+                    models.DecimalField(decimal_places=2, max_digits=5, verbose_name="percentage"),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="amount"),
+                ),
+                ("condition", models.TextField(verbose_name="condition")),
+                (
+                    "days_after_condition",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="days after condition"
+                    ),
+                ),
+                ("deadline", models.DateField(blank=True, null=True, verbose_name="deadline")),
+                (
+                    "condition_met_on",
+                    models.DateField(blank=True, null=True, verbose_name="condition met on"),
+                ),
+                (
+                    "invoice_date",
+                    models.DateField(blank=True, null=True, verbose_name="invoice date"),
+                ),
+                ("paid_on", models.DateField(blank=True, null=True, verbose_name="paid on")),
+                (
+                    "paid_amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="paid amount",
+                    ),
+                ),
+                (
+                    "engagement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="payment_milestones",
+                        to="engagement.engagement",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'payment milestone',
-                'verbose_name_plural': 'payment milestones',
-                'ordering': ['engagement', 'sequence'],
+                "verbose_name": "payment milestone",
+                "verbose_name_plural": "payment milestones",
+                "ordering": ["engagement", "sequence"],
             },
         ),
         migrations.CreateModel(
-            name='ServiceItem',
+            name="ServiceItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='number')),
-                ('code', models.SlugField(max_length=64, verbose_name='code')),
-                ('name', models.CharField(max_length=255, verbose_name='name')),
-                ('category', models.CharField(choices=[('purchase', 'Purchase'), ('service', 'Service')], max_length=16, verbose_name='category')),
-                ('quantity', models.PositiveIntegerField(verbose_name='quantity')),
-                ('unit', models.CharField(max_length=16, verbose_name='unit')),
-                ('quantity_text', models.CharField(blank=True, max_length=32, verbose_name='quantity as written')),
-                ('cadence', models.CharField(blank=True, max_length=16, verbose_name='cadence')),
-                ('requirement', models.TextField(blank=True, verbose_name='requirement')),
-                ('engagement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='service_items', to='engagement.engagement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="number")),
+                ("code", models.SlugField(max_length=64, verbose_name="code")),
+                ("name", models.CharField(max_length=255, verbose_name="name")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[("purchase", "Purchase"), ("service", "Service")],
+                        max_length=16,
+                        verbose_name="category",
+                    ),
+                ),
+                ("quantity", models.PositiveIntegerField(verbose_name="quantity")),
+                ("unit", models.CharField(max_length=16, verbose_name="unit")),
+                (
+                    "quantity_text",
+                    models.CharField(blank=True, max_length=32, verbose_name="quantity as written"),
+                ),
+                ("cadence", models.CharField(blank=True, max_length=16, verbose_name="cadence")),
+                ("requirement", models.TextField(blank=True, verbose_name="requirement")),
+                (
+                    "engagement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="service_items",
+                        to="engagement.engagement",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'service item',
-                'verbose_name_plural': 'service items',
-                'ordering': ['engagement', 'number'],
+                "verbose_name": "service item",
+                "verbose_name_plural": "service items",
+                "ordering": ["engagement", "number"],
             },
         ),
         migrations.AddField(
-            model_name='deliverablekind',
-            name='service_item',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='deliverable_kinds', to='engagement.serviceitem'),
+            model_name="deliverablekind",
+            name="service_item",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="deliverable_kinds",
+                to="engagement.serviceitem",
+            ),
         ),
         migrations.CreateModel(
-            name='WorkLogEntry',
+            name="WorkLogEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='date')),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('content', models.TextField(blank=True, verbose_name='content')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('engagement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='work_log', to='engagement.engagement')),
-                ('service_item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='engagement.serviceitem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="date")),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                ("content", models.TextField(blank=True, verbose_name="content")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "engagement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="work_log",
+                        to="engagement.engagement",
+                    ),
+                ),
+                (
+                    "service_item",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="engagement.serviceitem",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'work log entry',
-                'verbose_name_plural': 'work log entries',
-                'ordering': ['-date', '-id'],
+                "verbose_name": "work log entry",
+                "verbose_name_plural": "work log entries",
+                "ordering": ["-date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=255, upload_to=anbao.engagement.models.attachment_path, verbose_name='file')),
-                ('original_name', models.CharField(max_length=255, verbose_name='original name')),
-                ('extension', models.CharField(max_length=16, verbose_name='extension')),
-                ('size', models.PositiveBigIntegerField(verbose_name='size')),
-                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='uploaded at')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('deliverable', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='engagement.deliverable')),
-                ('engagement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='engagement.engagement')),
-                ('maintenance_record', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='engagement.maintenancerecord')),
-                ('work_log_entry', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='engagement.worklogentry')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=255,
+                        upload_to=anbao.engagement.models.attachment_path,
+                        verbose_name="file",
+                    ),
+                ),
+                ("original_name", models.CharField(max_length=255, verbose_name="original name")),
+                ("extension", models.CharField(max_length=16, verbose_name="extension")),
+                ("size", models.PositiveBigIntegerField(verbose_name="size")),
+                ("sha256", models.CharField(max_length=64, verbose_name="SHA-256")),
+                (
+                    "uploaded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="uploaded at"
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "deliverable",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="engagement.deliverable",
+                    ),
+                ),
+                (
+                    "engagement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="engagement.engagement",
+                    ),
+                ),
+                (
+                    "maintenance_record",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="engagement.maintenancerecord",
+                    ),
+                ),
+                (
+                    "work_log_entry",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="engagement.worklogentry",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'attachment',
-                'verbose_name_plural': 'attachments',
-                'ordering': ['uploaded_at', 'id'],
+                "verbose_name": "attachment",
+                "verbose_name_plural": "attachments",
+                "ordering": ["uploaded_at", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='deliverable',
-            constraint=models.UniqueConstraint(fields=('kind', 'sequence'), name='deliverable_kind_seq'),
+            model_name="deliverable",
+            constraint=models.UniqueConstraint(
+                fields=("kind", "sequence"), name="deliverable_kind_seq"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='party',
-            constraint=models.UniqueConstraint(fields=('engagement', 'role'), name='engagement_party_role'),
+            model_name="party",
+            constraint=models.UniqueConstraint(
+                fields=("engagement", "role"), name="engagement_party_role"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='paymentmilestone',
-            constraint=models.UniqueConstraint(fields=('engagement', 'sequence'), name='engagement_milestone_seq'),
+            model_name="paymentmilestone",
+            constraint=models.UniqueConstraint(
+                fields=("engagement", "sequence"), name="engagement_milestone_seq"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='serviceitem',
-            constraint=models.UniqueConstraint(fields=('engagement', 'code'), name='engagement_item_code'),
+            model_name="serviceitem",
+            constraint=models.UniqueConstraint(
+                fields=("engagement", "code"), name="engagement_item_code"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='deliverablekind',
-            constraint=models.UniqueConstraint(fields=('engagement', 'code'), name='engagement_kind_code'),
+            model_name="deliverablekind",
+            constraint=models.UniqueConstraint(
+                fields=("engagement", "code"), name="engagement_kind_code"
+            ),
         ),
     ]

@@ -41,8 +41,18 @@ from anbao.engagement.services.checks import (
 from anbao.errors import Conflict
 
 SAMPLE_PATH = Path(__file__).resolve().parent.parent / "data" / "sample_contract.yaml"
-EDITABLE_FIELDS = ("name", "title", "status", "signing_place", "signed_on", "start_date",
-                   "end_date", "amount", "notes", "final_accepted_on")
+EDITABLE_FIELDS = (
+    "name",
+    "title",
+    "status",
+    "signing_place",
+    "signed_on",
+    "start_date",
+    "end_date",
+    "amount",
+    "notes",
+    "final_accepted_on",
+)
 
 
 def load_sample_data() -> dict[str, Any]:
@@ -76,6 +86,7 @@ def load_sample(actor: Any = None) -> Engagement:
 
 # ---- writing -----------------------------------------------------------------------------
 
+
 def _none_if_negative(value: int) -> int | None:
     return None if value < 0 else value
 
@@ -83,20 +94,26 @@ def _none_if_negative(value: int) -> int | None:
 def write_schedule(engagement: Engagement, kind: DeliverableKind) -> None:
     """Create or re-date the deliverables of ``kind`` from the contract period."""
     planned = core.schedule(
-        Cadence(kind.cadence), engagement.start_date, engagement.end_date,
-        count=kind.required_count, offset_working_days=kind.offset_working_days,
-        acceptance_working_days=engagement.acceptance_window_working_days)
+        Cadence(kind.cadence),
+        engagement.start_date,
+        engagement.end_date,
+        count=kind.required_count,
+        offset_working_days=kind.offset_working_days,
+        acceptance_working_days=engagement.acceptance_window_working_days,
+    )
     existing = {d.sequence: d for d in kind.deliverables.all()}
     for item in planned:
         row = existing.pop(item.sequence, None) or Deliverable(
-            engagement=engagement, kind=kind, sequence=item.sequence)
+            engagement=engagement, kind=kind, sequence=item.sequence
+        )
         row.period_start, row.period_end = item.period.start, item.period.end
         row.due_date = item.due_date
         row.save()
     for extra in existing.values():
         if extra.status != Deliverable.Status.PLANNED:
-            raise Conflict(_("%(name)s has been worked on and cannot be removed.")
-                           % {"name": str(extra)})
+            raise Conflict(
+                _("%(name)s has been worked on and cannot be removed.") % {"name": str(extra)}
+            )
         extra.delete()
 
 
@@ -110,24 +127,44 @@ def add_kind(engagement: Engagement, clean: dict[str, Any]) -> DeliverableKind:
     return kind
 
 
-def create_engagement(data: dict[str, Any], *, actor: Any = None, request: Any = None
-                      ) -> Engagement:
+def create_engagement(
+    data: dict[str, Any], *, actor: Any = None, request: Any = None
+) -> Engagement:
     """Check and store a whole contract with its schedule; audited as ``engagement.create``."""
     clean = clean_contract(data)
     if Engagement.objects.filter(code=clean["code"]).exists():
-        raise Conflict(_("An engagement with registration number %(code)s exists already.")
-                       % {"code": clean["code"]}, field="code")
-    parts = {k: clean.pop(k) for k in ("parties", "service_items", "deliverable_kinds",
-                                        "payment_milestones", "guarantee")}
+        raise Conflict(
+            _("An engagement with registration number %(code)s exists already.")
+            % {"code": clean["code"]},
+            field="code",
+        )
+    parts = {
+        k: clean.pop(k)
+        for k in (
+            "parties",
+            "service_items",
+            "deliverable_kinds",
+            "payment_milestones",
+            "guarantee",
+        )
+    }
     try:
         with transaction.atomic():
             engagement = _write_contract(clean, parts)
-            record("engagement.create", actor=actor, request=request,
-                   object_type="engagement", object_id=engagement.pk,
-                   details={"code": engagement.code, "amount": str(engagement.amount)})
+            record(
+                "engagement.create",
+                actor=actor,
+                request=request,
+                object_type="engagement",
+                object_id=engagement.pk,
+                details={"code": engagement.code, "amount": str(engagement.amount)},
+            )
     except db.IntegrityError:
-        raise Conflict(_("An engagement with registration number %(code)s exists already.")
-                       % {"code": clean["code"]}, field="code") from None
+        raise Conflict(
+            _("An engagement with registration number %(code)s exists already.")
+            % {"code": clean["code"]},
+            field="code",
+        ) from None
     return engagement
 
 
@@ -147,8 +184,9 @@ def _write_contract(clean: dict[str, Any], parts: dict[str, Any]) -> Engagement:
     return engagement
 
 
-def update_engagement(engagement: Engagement, changes: dict[str, Any], *, actor: Any = None,
-                      request: Any = None) -> Engagement:
+def update_engagement(
+    engagement: Engagement, changes: dict[str, Any], *, actor: Any = None, request: Any = None
+) -> Engagement:
     """Change the header and the liability terms; re-date the schedule when the period moves.
 
     A new amount re-computes the instalments and the guarantee, unless one is already paid.
@@ -157,11 +195,20 @@ def update_engagement(engagement: Engagement, changes: dict[str, Any], *, actor:
     current["code"] = engagement.code
     current.update({k: v for k, v in changes.items() if k in EDITABLE_FIELDS})
     clean = clean_header(current)
-    terms_in = {f: getattr(engagement, f) for f in (*LIABILITY_DEFAULTS, "termination_grace_days",
-                "confidentiality_penalty", "confidentiality_years",
-                "acceptance_window_working_days", "acceptance_review_working_days")}
-    terms_in.update({k: v for k, v in (changes.get("liabilities") or changes).items()
-                     if k in terms_in})
+    terms_in = {
+        f: getattr(engagement, f)
+        for f in (
+            *LIABILITY_DEFAULTS,
+            "termination_grace_days",
+            "confidentiality_penalty",
+            "confidentiality_years",
+            "acceptance_window_working_days",
+            "acceptance_review_working_days",
+        )
+    }
+    terms_in.update(
+        {k: v for k, v in (changes.get("liabilities") or changes).items() if k in terms_in}
+    )
     clean.update(clean_liabilities(terms_in))
     clean.pop("code")
     clean.pop("currency")
@@ -177,21 +224,30 @@ def update_engagement(engagement: Engagement, changes: dict[str, Any], *, actor:
             _redate(engagement)
         if "amount" in changed:
             _reprice(engagement)
-        record("engagement.update", actor=actor, request=request, object_type="engagement",
-               object_id=engagement.pk,
-               details={k: str(v) for k, v in changed.items() if k != "notes"})
+        record(
+            "engagement.update",
+            actor=actor,
+            request=request,
+            object_type="engagement",
+            object_id=engagement.pk,
+            details={k: str(v) for k, v in changed.items() if k != "notes"},
+        )
     return engagement
 
 
 def _redate(engagement: Engagement) -> None:
     for kind in engagement.deliverable_kinds.all():
-        expected = expected_count(Cadence(kind.cadence), engagement.start_date,
-                                  engagement.end_date)
+        expected = expected_count(Cadence(kind.cadence), engagement.start_date, engagement.end_date)
         if expected is not None and expected != kind.required_count:
-            if kind.deliverables.exclude(status=Deliverable.Status.PLANNED).filter(
-                    sequence__gt=expected).exists():
-                raise Conflict(_("The new period drops %(name)s that has been worked on.")
-                               % {"name": kind.name})
+            if (
+                kind.deliverables.exclude(status=Deliverable.Status.PLANNED)
+                .filter(sequence__gt=expected)
+                .exists()
+            ):
+                raise Conflict(
+                    _("The new period drops %(name)s that has been worked on.")
+                    % {"name": kind.name}
+                )
             kind.required_count = expected
             kind.save(update_fields=["required_count"])
         write_schedule(engagement, kind)
@@ -210,22 +266,34 @@ def _reprice(engagement: Engagement) -> None:
         guarantee.save(update_fields=["amount"])
 
 
-def save_party(engagement: Engagement, data: dict[str, Any], *, actor: Any = None,
-               request: Any = None) -> Party:
+def save_party(
+    engagement: Engagement, data: dict[str, Any], *, actor: Any = None, request: Any = None
+) -> Party:
     """Create or replace the client or provider of ``engagement`` (by ``role``)."""
     clean = clean_party(data)
     with transaction.atomic():
         party, created = Party.objects.update_or_create(
-            engagement=engagement, role=clean.pop("role"), defaults=clean)
-        record("party.create" if created else "party.update", actor=actor, request=request,
-               object_type="party", object_id=party.pk,
-               details={"engagement": engagement.pk, "role": party.role, "name": party.name})
+            engagement=engagement, role=clean.pop("role"), defaults=clean
+        )
+        record(
+            "party.create" if created else "party.update",
+            actor=actor,
+            request=request,
+            object_type="party",
+            object_id=party.pk,
+            details={"engagement": engagement.pk, "role": party.role, "name": party.name},
+        )
     return party
 
 
-def save_service_item(engagement: Engagement, data: dict[str, Any], *,
-                      item: ServiceItem | None = None, actor: Any = None,
-                      request: Any = None) -> ServiceItem:
+def save_service_item(
+    engagement: Engagement,
+    data: dict[str, Any],
+    *,
+    item: ServiceItem | None = None,
+    actor: Any = None,
+    request: Any = None,
+) -> ServiceItem:
     """Add a service item (``item`` None) or change one; codes are unique per contract."""
     number = item.number if item else (engagement.service_items.count() + 1)
     clean = clean_service_item(data, number)
@@ -241,55 +309,84 @@ def save_service_item(engagement: Engagement, data: dict[str, Any], *,
             for field, value in clean.items():
                 setattr(item, field, value)
             item.save()
-        record("service_item.save", actor=actor, request=request, object_type="service_item",
-               object_id=item.pk, details={"engagement": engagement.pk, "code": item.code})
+        record(
+            "service_item.save",
+            actor=actor,
+            request=request,
+            object_type="service_item",
+            object_id=item.pk,
+            details={"engagement": engagement.pk, "code": item.code},
+        )
     return item
 
 
-def create_kind(engagement: Engagement, data: dict[str, Any], *, actor: Any = None,
-                request: Any = None) -> DeliverableKind:
+def create_kind(
+    engagement: Engagement, data: dict[str, Any], *, actor: Any = None, request: Any = None
+) -> DeliverableKind:
     """Add a deliverable kind and schedule its deliverables over the contract period."""
     order = engagement.deliverable_kinds.count() + 1
     clean = clean_kind(data, engagement.start_date, engagement.end_date, order)
     item = clean.get("service_item")
     if item is not None and not isinstance(item, str):
         clean["service_item"] = getattr(item, "code", None)
-    if clean["service_item"] and not engagement.service_items.filter(
-            code=clean["service_item"]).exists():
-        raise P.invalid("service_item", _("unknown service item %(code)s")
-                        % {"code": clean["service_item"]})
+    if (
+        clean["service_item"]
+        and not engagement.service_items.filter(code=clean["service_item"]).exists()
+    ):
+        raise P.invalid(
+            "service_item", _("unknown service item %(code)s") % {"code": clean["service_item"]}
+        )
     with transaction.atomic():
         kind = add_kind(engagement, clean)
-        record("deliverable_kind.create", actor=actor, request=request,
-               object_type="deliverable_kind", object_id=kind.pk,
-               details={"engagement": engagement.pk, "code": kind.code,
-                        "count": kind.required_count})
+        record(
+            "deliverable_kind.create",
+            actor=actor,
+            request=request,
+            object_type="deliverable_kind",
+            object_id=kind.pk,
+            details={"engagement": engagement.pk, "code": kind.code, "count": kind.required_count},
+        )
     return kind
 
 
 def delete_kind(kind: DeliverableKind, *, actor: Any = None, request: Any = None) -> None:
     """Remove a kind whose deliverables are all still planned."""
     if kind.deliverables.exclude(status=Deliverable.Status.PLANNED).exists():
-        raise Conflict(_("%(name)s has deliverables in work and cannot be removed.")
-                       % {"name": kind.name})
+        raise Conflict(
+            _("%(name)s has deliverables in work and cannot be removed.") % {"name": kind.name}
+        )
     with transaction.atomic():
-        record("deliverable_kind.delete", actor=actor, request=request,
-               object_type="deliverable_kind", object_id=kind.pk,
-               details={"engagement": kind.engagement_id, "code": kind.code})
+        record(
+            "deliverable_kind.delete",
+            actor=actor,
+            request=request,
+            object_type="deliverable_kind",
+            object_id=kind.pk,
+            details={"engagement": kind.engagement_id, "code": kind.code},
+        )
         kind.delete()
 
 
-def delete_engagement(engagement: Engagement, *, actor: Any = None, request: Any = None
-                      ) -> None:
+def delete_engagement(engagement: Engagement, *, actor: Any = None, request: Any = None) -> None:
     """Delete a contract nobody has worked on: no deliverable started, nothing paid."""
     worked = engagement.deliverables.exclude(status=Deliverable.Status.PLANNED).exists()
     paid = engagement.payment_milestones.filter(paid_on__isnull=False).exists()
     logged = engagement.work_log.exists() or engagement.maintenance_records.exists()
     reports = getattr(engagement, "report_files", None)
     if worked or paid or logged or (reports is not None and reports.exists()):
-        raise Conflict(_("This engagement has recorded work, payments or reports and cannot "
-                         "be deleted; set its status to terminated instead."))
+        raise Conflict(
+            _(
+                "This engagement has recorded work, payments or reports and cannot "
+                "be deleted; set its status to terminated instead."
+            )
+        )
     with transaction.atomic():
-        record("engagement.delete", actor=actor, request=request, object_type="engagement",
-               object_id=engagement.pk, details={"code": engagement.code})
+        record(
+            "engagement.delete",
+            actor=actor,
+            request=request,
+            object_type="engagement",
+            object_id=engagement.pk,
+            details={"code": engagement.code},
+        )
         engagement.delete()

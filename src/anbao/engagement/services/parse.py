@@ -19,8 +19,14 @@ def invalid(field: str, message: str) -> ValidationError:
     return ValidationError(f"{field}: {message}", field=field)
 
 
-def text(data: dict[str, Any], field: str, *, required: bool = True, max_length: int = 255,
-         default: str = "") -> str:
+def text(
+    data: dict[str, Any],
+    field: str,
+    *,
+    required: bool = True,
+    max_length: int = 255,
+    default: str = "",
+) -> str:
     value = data.get(field, default)
     if value is None:
         value = ""
@@ -34,8 +40,9 @@ def text(data: dict[str, Any], field: str, *, required: bool = True, max_length:
     return value
 
 
-def money(data: dict[str, Any], field: str, *, required: bool = True,
-          positive: bool = True) -> Decimal | None:
+def money(
+    data: dict[str, Any], field: str, *, required: bool = True, positive: bool = True
+) -> Decimal | None:
     value = data.get(field)
     if value in (None, ""):
         if required:
@@ -54,8 +61,9 @@ def money(data: dict[str, Any], field: str, *, required: bool = True,
     return amount
 
 
-def rate(data: dict[str, Any], field: str, default: Decimal, *, upper: Decimal = Decimal(1)
-         ) -> Decimal:
+def rate(
+    data: dict[str, Any], field: str, default: Decimal, *, upper: Decimal = Decimal(1)
+) -> Decimal:
     value = data.get(field)
     if value in (None, ""):
         return default
@@ -84,8 +92,14 @@ def day(data: dict[str, Any], field: str, *, required: bool = True) -> date | No
         raise invalid(field, _("is not a date (YYYY-MM-DD)")) from None
 
 
-def integer(data: dict[str, Any], field: str, *, default: int | None = None,
-            low: int = 0, high: int = 100000) -> int:
+def integer(
+    data: dict[str, Any],
+    field: str,
+    *,
+    default: int | None = None,
+    low: int = 0,
+    high: int = 100000,
+) -> int:
     value = data.get(field, default)
     if value in (None, ""):
         if default is None:
@@ -98,13 +112,11 @@ def integer(data: dict[str, Any], field: str, *, default: int | None = None,
     except ValueError:
         raise invalid(field, _("is not a whole number")) from None
     if not low <= number <= high:
-        raise invalid(field, _("must be between %(low)d and %(high)d") % {"low": low,
-                                                                          "high": high})
+        raise invalid(field, _("must be between %(low)d and %(high)d") % {"low": low, "high": high})
     return number
 
 
-def choice(data: dict[str, Any], field: str, choices: list[str], default: str | None = None
-           ) -> str:
+def choice(data: dict[str, Any], field: str, choices: list[str], default: str | None = None) -> str:
     value = data.get(field) or default
     if value not in choices:
         raise invalid(field, _("must be one of: %(choices)s") % {"choices": ", ".join(choices)})

@@ -70,8 +70,11 @@ def check_upload(name: str, content: bytes) -> str:
     label = safe_name(name)
     ext = PurePosixPath(label).suffix.lower()
     if ext not in SIGNATURES:
-        raise P.invalid("file", _("%(name)s: only %(exts)s files are accepted")
-                        % {"name": label, "exts": ", ".join(sorted(SIGNATURES))})
+        raise P.invalid(
+            "file",
+            _("%(name)s: only %(exts)s files are accepted")
+            % {"name": label, "exts": ", ".join(sorted(SIGNATURES))},
+        )
     if not content:
         raise P.invalid("file", _("%(name)s is empty") % {"name": label})
     if len(content) > MAX_ATTACHMENT_BYTES:
@@ -81,8 +84,7 @@ def check_upload(name: str, content: bytes) -> str:
         if b"\x00" in content[:8192] or not _decodes(content):
             raise P.invalid("file", _("%(name)s is not a text file") % {"name": label})
     elif not content.startswith(signatures):
-        raise P.invalid("file", _("%(name)s is not a %(ext)s file") % {"name": label,
-                                                                        "ext": ext})
+        raise P.invalid("file", _("%(name)s is not a %(ext)s file") % {"name": label, "ext": ext})
     return ext
 
 
@@ -99,8 +101,9 @@ def _decodes(content: bytes) -> bool:
 def _read(upload: Any) -> tuple[str, bytes]:
     size = getattr(upload, "size", None)
     if size is not None and size > MAX_ATTACHMENT_BYTES:
-        raise P.invalid("file", _("%(name)s is larger than 10 MB")
-                        % {"name": safe_name(upload.name)})
+        raise P.invalid(
+            "file", _("%(name)s is larger than 10 MB") % {"name": safe_name(upload.name)}
+        )
     return str(getattr(upload, "name", "file")), upload.read(MAX_ATTACHMENT_BYTES + 1)
 
 
@@ -128,13 +131,23 @@ def _atomic_with_files() -> Iterator[list[Attachment]]:
         raise
 
 
-def _store(written: list[Attachment], engagement: Engagement,
-           checked: list[tuple[str, bytes, str]], actor: Any, **owner: Any) -> None:
+def _store(
+    written: list[Attachment],
+    engagement: Engagement,
+    checked: list[tuple[str, bytes, str]],
+    actor: Any,
+    **owner: Any,
+) -> None:
     for name, content, ext in checked:
         attachment = Attachment(
-            engagement=engagement, original_name=safe_name(name), extension=ext,
-            size=len(content), sha256=hashlib.sha256(content).hexdigest(),
-            uploaded_by=actor if getattr(actor, "pk", None) else None, **owner)
+            engagement=engagement,
+            original_name=safe_name(name),
+            extension=ext,
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+            uploaded_by=actor if getattr(actor, "pk", None) else None,
+            **owner,
+        )
         attachment.file.save("upload", ContentFile(content), save=False)
         written.append(attachment)
         attachment.save()
@@ -157,8 +170,14 @@ def _not_future(data: dict[str, Any]) -> Any:
     return day
 
 
-def add_work_log_entry(engagement: Engagement, data: dict[str, Any], *, files: list[Any] = (),
-                       actor: Any = None, request: Any = None) -> WorkLogEntry:
+def add_work_log_entry(
+    engagement: Engagement,
+    data: dict[str, Any],
+    *,
+    files: list[Any] = (),
+    actor: Any = None,
+    request: Any = None,
+) -> WorkLogEntry:
     """A work log entry with optional attachments, all or nothing."""
     clean = {
         "date": _not_future(data),
@@ -169,18 +188,28 @@ def add_work_log_entry(engagement: Engagement, data: dict[str, Any], *, files: l
     checked = check_uploads(list(files))
     with _atomic_with_files() as written:
         entry = WorkLogEntry.objects.create(
-            engagement=engagement, author=actor if getattr(actor, "pk", None) else None,
-            **clean)
+            engagement=engagement, author=actor if getattr(actor, "pk", None) else None, **clean
+        )
         _store(written, engagement, checked, actor, work_log_entry=entry)
-        record("worklog.add", actor=actor, request=request, object_type="work_log_entry",
-               object_id=entry.pk, details={"engagement": engagement.pk,
-                                            "attachments": len(checked)})
+        record(
+            "worklog.add",
+            actor=actor,
+            request=request,
+            object_type="work_log_entry",
+            object_id=entry.pk,
+            details={"engagement": engagement.pk, "attachments": len(checked)},
+        )
     return entry
 
 
-def add_maintenance_record(engagement: Engagement, data: dict[str, Any], *,
-                           files: list[Any] = (), actor: Any = None, request: Any = None
-                           ) -> MaintenanceRecord:
+def add_maintenance_record(
+    engagement: Engagement,
+    data: dict[str, Any],
+    *,
+    files: list[Any] = (),
+    actor: Any = None,
+    request: Any = None,
+) -> MaintenanceRecord:
     """A maintenance record with optional attachments, all or nothing."""
     clean = {
         "date": _not_future(data),
@@ -192,17 +221,29 @@ def add_maintenance_record(engagement: Engagement, data: dict[str, Any], *,
     checked = check_uploads(list(files))
     with _atomic_with_files() as written:
         entry = MaintenanceRecord.objects.create(
-            engagement=engagement, performed_by=actor if getattr(actor, "pk", None) else None,
-            **clean)
+            engagement=engagement,
+            performed_by=actor if getattr(actor, "pk", None) else None,
+            **clean,
+        )
         _store(written, engagement, checked, actor, maintenance_record=entry)
-        record("maintenance.add", actor=actor, request=request,
-               object_type="maintenance_record", object_id=entry.pk,
-               details={"engagement": engagement.pk, "attachments": len(checked)})
+        record(
+            "maintenance.add",
+            actor=actor,
+            request=request,
+            object_type="maintenance_record",
+            object_id=entry.pk,
+            details={"engagement": engagement.pk, "attachments": len(checked)},
+        )
     return entry
 
 
-def add_attachments(owner: WorkLogEntry | MaintenanceRecord, files: list[Any], *,
-                    actor: Any = None, request: Any = None) -> list[Attachment]:
+def add_attachments(
+    owner: WorkLogEntry | MaintenanceRecord,
+    files: list[Any],
+    *,
+    actor: Any = None,
+    request: Any = None,
+) -> list[Attachment]:
     """More files for an existing entry."""
     checked = check_uploads(list(files))
     if not checked:
@@ -210,8 +251,14 @@ def add_attachments(owner: WorkLogEntry | MaintenanceRecord, files: list[Any], *
     key = "work_log_entry" if isinstance(owner, WorkLogEntry) else "maintenance_record"
     with _atomic_with_files() as written:
         _store(written, owner.engagement, checked, actor, **{key: owner})
-        record("attachment.add", actor=actor, request=request, object_type=key,
-               object_id=owner.pk, details={"files": [a.sha256 for a in written]})
+        record(
+            "attachment.add",
+            actor=actor,
+            request=request,
+            object_type=key,
+            object_id=owner.pk,
+            details={"files": [a.sha256 for a in written]},
+        )
     return written
 
 

@@ -31,24 +31,52 @@ def contract_input(engagement: Engagement) -> S.ContractIn:
     deliverables = engagement.deliverables.select_related("kind").all()
     guarantee = Guarantee.objects.filter(engagement=engagement).first()
     return S.ContractIn(
-        id=engagement.pk, code=engagement.code, name=engagement.name,
-        start_date=engagement.start_date, end_date=engagement.end_date,
-        terms=terms_of(engagement), currency=engagement.currency,
+        id=engagement.pk,
+        code=engagement.code,
+        name=engagement.name,
+        start_date=engagement.start_date,
+        end_date=engagement.end_date,
+        terms=terms_of(engagement),
+        currency=engagement.currency,
         acceptance_window_opens=acceptance_window_opens(
-            engagement.end_date, engagement.acceptance_window_working_days),
+            engagement.end_date, engagement.acceptance_window_working_days
+        ),
         kinds=tuple(S.KindIn(k.code, k.name, k.required_count) for k in kinds),
         deliverables=tuple(
-            S.DeliverableIn(d.pk, d.kind.code, d.sequence, d.due_date, d.status,
-                            as_date(d.submitted_at), as_date(d.accepted_at))
-            for d in deliverables),
+            S.DeliverableIn(
+                d.pk,
+                d.kind.code,
+                d.sequence,
+                d.due_date,
+                d.status,
+                as_date(d.submitted_at),
+                as_date(d.accepted_at),
+            )
+            for d in deliverables
+        ),
         milestones=tuple(
-            S.MilestoneIn(m.pk, m.sequence, m.name, m.percentage, m.amount, m.condition,
-                          L.milestone_due_date(m.condition_met_on, m.days_after_condition,
-                                               m.deadline), m.paid_on, m.condition_met_on)
-            for m in engagement.payment_milestones.all()),
-        guarantee=S.GuaranteeIn(guarantee.amount, guarantee.provide_by, guarantee.received_on,
-                                guarantee.return_by, guarantee.returned_on)
-        if guarantee else None,
+            S.MilestoneIn(
+                m.pk,
+                m.sequence,
+                m.name,
+                m.percentage,
+                m.amount,
+                m.condition,
+                L.milestone_due_date(m.condition_met_on, m.days_after_condition, m.deadline),
+                m.paid_on,
+                m.condition_met_on,
+            )
+            for m in engagement.payment_milestones.all()
+        ),
+        guarantee=S.GuaranteeIn(
+            guarantee.amount,
+            guarantee.provide_by,
+            guarantee.received_on,
+            guarantee.return_by,
+            guarantee.returned_on,
+        )
+        if guarantee
+        else None,
         final_accepted_on=engagement.final_accepted_on,
     )
 
@@ -67,5 +95,9 @@ def status_summary(engagement: Engagement, today: date | None = None) -> S.Statu
 
 def current_engagement() -> Engagement | None:
     """The newest active engagement (else the newest of any state), for the dashboard."""
-    return (Engagement.objects.filter(status=Engagement.Status.ACTIVE).order_by(
-        "-start_date", "-id").first() or Engagement.objects.order_by("-start_date", "-id").first())
+    return (
+        Engagement.objects.filter(status=Engagement.Status.ACTIVE)
+        .order_by("-start_date", "-id")
+        .first()
+        or Engagement.objects.order_by("-start_date", "-id").first()
+    )

@@ -44,21 +44,36 @@ ACTION_LABELS = {
 
 def _require(actor: Any, capability: Capability, request: Any, what: str, obj: Any) -> None:
     if actor is None or not getattr(actor, "can", None) or not actor.can(capability):
-        record(f"deliverable.{what}", actor=actor, request=request, object_type="deliverable",
-               object_id=obj.pk, outcome=DENIED, details={"capability": capability.value})
+        record(
+            f"deliverable.{what}",
+            actor=actor,
+            request=request,
+            object_type="deliverable",
+            object_id=obj.pk,
+            outcome=DENIED,
+            details={"capability": capability.value},
+        )
         raise PermissionDenied(_("Your role may not do this."))
 
 
-def transition(deliverable: Deliverable, action: str, *, actor: Any, request: Any = None,
-               note: str = "", at: datetime | None = None) -> Deliverable:
+def transition(
+    deliverable: Deliverable,
+    action: str,
+    *,
+    actor: Any,
+    request: Any = None,
+    note: str = "",
+    at: datetime | None = None,
+) -> Deliverable:
     """Move a deliverable: start, submit, accept, reject (back to work) or reopen.
 
     ``at`` is when it happened (default now); submission and acceptance record it with the
     actor. Raises ``PermissionDenied`` for the wrong role, ``Conflict`` from a wrong state.
     """
     if action not in TRANSITIONS:
-        raise P.invalid("action", _("must be one of: %(choices)s")
-                        % {"choices": ", ".join(TRANSITIONS)})
+        raise P.invalid(
+            "action", _("must be one of: %(choices)s") % {"choices": ", ".join(TRANSITIONS)}
+        )
     target, sources, capability = TRANSITIONS[action]
     _require(actor, capability, request, action, deliverable)
     when = at or timezone.now()
@@ -67,9 +82,10 @@ def transition(deliverable: Deliverable, action: str, *, actor: Any, request: An
     with transaction.atomic():
         row = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
         if row.status not in sources:
-            raise Conflict(_("A deliverable that is %(state)s cannot be %(action)s.")
-                           % {"state": row.get_status_display(),
-                              "action": ACTION_LABELS[action]})
+            raise Conflict(
+                _("A deliverable that is %(state)s cannot be %(action)s.")
+                % {"state": row.get_status_display(), "action": ACTION_LABELS[action]}
+            )
         before = row.status
         row.status = target
         if action == "submit":
@@ -85,17 +101,26 @@ def transition(deliverable: Deliverable, action: str, *, actor: Any, request: An
         if note:
             row.note = (row.note + "\n" if row.note else "") + note[:2000]
         row.save()
-        record(f"deliverable.{action}", actor=actor, request=request,
-               object_type="deliverable", object_id=row.pk,
-               details={"engagement": row.engagement_id, "kind": row.kind.code,
-                        "sequence": row.sequence, "from": before, "to": target})
+        record(
+            f"deliverable.{action}",
+            actor=actor,
+            request=request,
+            object_type="deliverable",
+            object_id=row.pk,
+            details={
+                "engagement": row.engagement_id,
+                "kind": row.kind.code,
+                "sequence": row.sequence,
+                "from": before,
+                "to": target,
+            },
+        )
     return row
 
 
-
-
-def update_milestone(milestone: PaymentMilestone, changes: dict[str, Any], *, actor: Any,
-                     request: Any = None) -> PaymentMilestone:
+def update_milestone(
+    milestone: PaymentMilestone, changes: dict[str, Any], *, actor: Any, request: Any = None
+) -> PaymentMilestone:
     """Record an instalment's dates: condition met, invoice, payment (paid in full only)."""
     clean: dict[str, Any] = {}
     for field in ("condition_met_on", "invoice_date", "paid_on", "deadline"):
@@ -103,8 +128,9 @@ def update_milestone(milestone: PaymentMilestone, changes: dict[str, Any], *, ac
             clean[field] = P.day(changes, field, required=False)
     if "days_after_condition" in changes:
         value = changes.get("days_after_condition")
-        clean["days_after_condition"] = None if value in (None, "") else P.integer(
-            changes, "days_after_condition", high=3650)
+        clean["days_after_condition"] = (
+            None if value in (None, "") else P.integer(changes, "days_after_condition", high=3650)
+        )
     for field, limit in (("name", 128), ("condition", 2000)):
         if field in changes:
             clean[field] = P.text(changes, field, max_length=limit)
@@ -117,9 +143,11 @@ def update_milestone(milestone: PaymentMilestone, changes: dict[str, Any], *, ac
     if paid_amount is not None and paid_on is None:
         raise P.invalid("paid_on", _("is required when an amount is paid"))
     if paid_amount is not None and L.money(paid_amount) != milestone.amount:
-        raise P.invalid("paid_amount", _("must equal the instalment (%(amount)s): partial "
-                                         "payments are not recorded")
-                        % {"amount": milestone.amount})
+        raise P.invalid(
+            "paid_amount",
+            _("must equal the instalment (%(amount)s): partial payments are not recorded")
+            % {"amount": milestone.amount},
+        )
     met = clean.get("condition_met_on", milestone.condition_met_on)
     if paid_on is not None and met is None:
         raise P.invalid("condition_met_on", _("is required before a payment is recorded"))
@@ -135,27 +163,48 @@ def update_milestone(milestone: PaymentMilestone, changes: dict[str, Any], *, ac
         for field, value in changed.items():
             setattr(milestone, field, value)
         milestone.save()
-        record("payment.update", actor=actor, request=request, object_type="payment_milestone",
-               object_id=milestone.pk, details={k: str(v) for k, v in changed.items()})
+        record(
+            "payment.update",
+            actor=actor,
+            request=request,
+            object_type="payment_milestone",
+            object_id=milestone.pk,
+            details={k: str(v) for k, v in changed.items()},
+        )
     return milestone
 
 
-def update_guarantee(engagement: Engagement, changes: dict[str, Any], *, actor: Any,
-                     request: Any = None) -> Guarantee:
+def update_guarantee(
+    engagement: Engagement, changes: dict[str, Any], *, actor: Any, request: Any = None
+) -> Guarantee:
     """Set or change the guarantee: dates received and returned, issuer, reference."""
     existing = Guarantee.objects.filter(engagement=engagement).first()
-    fields = ("percentage", "amount", "provide_by", "return_by", "received_on", "returned_on",
-              "issuer", "reference")
+    fields = (
+        "percentage",
+        "amount",
+        "provide_by",
+        "return_by",
+        "received_on",
+        "returned_on",
+        "issuer",
+        "reference",
+    )
     base = {f: getattr(existing, f) for f in fields} if existing else {}
-    if existing and "amount" not in changes and _differs(changes.get("percentage"),
-                                                         existing.percentage):
+    if (
+        existing
+        and "amount" not in changes
+        and _differs(changes.get("percentage"), existing.percentage)
+    ):
         base.pop("amount", None)  # a new share means a new amount
     base.update(changes)
     clean = clean_guarantee(base, engagement.amount)
     if clean["returned_on"] and not clean["received_on"]:
         raise P.invalid("returned_on", _("a guarantee cannot be returned before it is received"))
-    if clean["returned_on"] and clean["received_on"] and clean["returned_on"] < clean[
-            "received_on"]:
+    if (
+        clean["returned_on"]
+        and clean["received_on"]
+        and clean["returned_on"] < clean["received_on"]
+    ):
         raise P.invalid("returned_on", _("is before the day it was received"))
     for field in ("received_on", "returned_on"):
         if clean[field] and clean[field] > timezone.localdate():
@@ -167,8 +216,14 @@ def update_guarantee(engagement: Engagement, changes: dict[str, Any], *, actor: 
             for field, value in clean.items():
                 setattr(existing, field, value)
             existing.save()
-        record("guarantee.update", actor=actor, request=request, object_type="guarantee",
-               object_id=existing.pk, details={k: str(v) for k, v in clean.items()})
+        record(
+            "guarantee.update",
+            actor=actor,
+            request=request,
+            object_type="guarantee",
+            object_id=existing.pk,
+            details={k: str(v) for k, v in clean.items()},
+        )
     return existing
 
 

@@ -40,8 +40,12 @@ DELIVERABLE_STATES = {
     "accepted": "已验收",
 }
 PAYMENT_STATES = {"paid": "已支付", "overdue": "逾期未付", "due": "待支付", "pending": "条件未满足"}
-GUARANTEE_STATES = {"awaited": "待提供", "overdue": "逾期未提供", "held": "甲方持有",
-                    "returned": "已退还"}
+GUARANTEE_STATES = {
+    "awaited": "待提供",
+    "overdue": "逾期未提供",
+    "held": "甲方持有",
+    "returned": "已退还",
+}
 
 
 @dataclass(frozen=True)
@@ -75,11 +79,19 @@ def build_document(summary: Any, parties: Parties, context: RenderContext) -> Re
         *_deliverables(summary),
         _payments(summary),
         _exposure(summary),
-        Section("说明", 1, (BulletList((
-            "本报告由 anbao 根据系统中登记的合同、交付成果与付款记录自动生成。",
-            "“已交”指已提交或已验收的交付成果；“逾期”指已过到期日而尚未提交。",
-            f"金额单位：元（{summary.currency}）；违约金按合同第十条计算，截至报告日期。",
-        )),)),
+        Section(
+            "说明",
+            1,
+            (
+                BulletList(
+                    (
+                        "本报告由 anbao 根据系统中登记的合同、交付成果与付款记录自动生成。",
+                        "“已交”指已提交或已验收的交付成果；“逾期”指已过到期日而尚未提交。",
+                        f"金额单位：元（{summary.currency}）；违约金按合同第十条计算，截至报告日期。",
+                    )
+                ),
+            ),
+        ),
     ]
     return ReportDocument(cover, tuple(sections))
 
@@ -103,24 +115,46 @@ def _overview(s: Any, parties: Parties) -> Section:
         ("终验窗口开启", cn_date(s.acceptance_window_opens)),
         ("终验日期", cn_date(s.final_accepted_on) if s.final_accepted_on else "尚未终验"),
     )
-    return Section("项目概况", 1, (
-        Paragraph(text),
-        Table(("项目", "内容"), rows, "项目基本信息"),
-    ))
+    return Section(
+        "项目概况",
+        1,
+        (
+            Paragraph(text),
+            Table(("项目", "内容"), rows, "项目基本信息"),
+        ),
+    )
 
 
 def _deliverables(s: Any) -> list[Section]:
-    rows = [(k.name, str(k.required), str(k.delivered), str(k.accepted), str(k.overdue))
-            for k in s.kinds]
-    rows.append(("合计", str(s.required_total), str(s.delivered_total), str(s.accepted_total),
-                 str(len(s.overdue))))
-    chart = Chart(
-        ChartType.BAR, "各类交付成果：已交与应交",
-        tuple(k.name for k in s.kinds),
-        (Series("应交", tuple(float(k.required) for k in s.kinds)),
-         Series("已交", tuple(float(k.delivered) for k in s.kinds))),
-        caption="各类交付成果已交与应交对比", y_label="份数", horizontal=True,
-    ) if s.kinds else None
+    rows = [
+        (k.name, str(k.required), str(k.delivered), str(k.accepted), str(k.overdue))
+        for k in s.kinds
+    ]
+    rows.append(
+        (
+            "合计",
+            str(s.required_total),
+            str(s.delivered_total),
+            str(s.accepted_total),
+            str(len(s.overdue)),
+        )
+    )
+    chart = (
+        Chart(
+            ChartType.BAR,
+            "各类交付成果：已交与应交",
+            tuple(k.name for k in s.kinds),
+            (
+                Series("应交", tuple(float(k.required) for k in s.kinds)),
+                Series("已交", tuple(float(k.delivered) for k in s.kinds)),
+            ),
+            caption="各类交付成果已交与应交对比",
+            y_label="份数",
+            horizontal=True,
+        )
+        if s.kinds
+        else None
+    )
     progress_blocks: tuple[Any, ...] = (
         Paragraph("合同第七条约定的各类交付成果完成情况如下表和下图。"),
         Table(("交付成果", "应交", "已交", "已验收", "逾期"), tuple(rows), "交付成果完成情况"),
@@ -128,29 +162,52 @@ def _deliverables(s: Any) -> list[Section]:
     )
     month = s.month
     due_rows = tuple(
-        (d.kind_name, f"第 {d.sequence} 份", cn_date(d.due_date),
-         DELIVERABLE_STATES.get(d.status, d.status))
+        (
+            d.kind_name,
+            f"第 {d.sequence} 份",
+            cn_date(d.due_date),
+            DELIVERABLE_STATES.get(d.status, d.status),
+        )
         for d in s.due_this_month
     )
     month_name = f"{month.start.year}年{month.start.month}月"
     due_blocks: tuple[Any, ...] = (
         (Table(("交付成果", "序号", "到期日", "状态"), due_rows, f"{month_name}到期的交付成果"),)
-        if due_rows else (Paragraph(f"{month_name}没有到期的交付成果。"),)
+        if due_rows
+        else (Paragraph(f"{month_name}没有到期的交付成果。"),)
     )
     overdue_rows = tuple(
-        (d.kind_name, f"第 {d.sequence} 份", cn_date(d.due_date), str(d.days_late),
-         money(d.penalty))
+        (
+            d.kind_name,
+            f"第 {d.sequence} 份",
+            cn_date(d.due_date),
+            str(d.days_late),
+            money(d.penalty),
+        )
         for d in s.overdue
     )
     overdue_blocks: tuple[Any, ...] = (
-        (Table(("交付成果", "序号", "到期日", "逾期天数", "违约金（元）"), overdue_rows,
-               "逾期未交的交付成果"),)
-        if overdue_rows else (Paragraph("截至报告日期，没有逾期未交的交付成果。"),)
+        (
+            Table(
+                ("交付成果", "序号", "到期日", "逾期天数", "违约金（元）"),
+                overdue_rows,
+                "逾期未交的交付成果",
+            ),
+        )
+        if overdue_rows
+        else (Paragraph("截至报告日期，没有逾期未交的交付成果。"),)
     )
     return [
-        Section("交付成果", 1, (Paragraph(
-            f"应交 {s.required_total} 份，已交 {s.delivered_total} 份，"
-            f"已验收 {s.accepted_total} 份，逾期 {len(s.overdue)} 份。"),)),
+        Section(
+            "交付成果",
+            1,
+            (
+                Paragraph(
+                    f"应交 {s.required_total} 份，已交 {s.delivered_total} 份，"
+                    f"已验收 {s.accepted_total} 份，逾期 {len(s.overdue)} 份。"
+                ),
+            ),
+        ),
         Section("完成情况", 2, progress_blocks),
         Section("本月到期", 2, due_blocks),
         Section("逾期情况", 2, overdue_blocks),
@@ -159,8 +216,15 @@ def _deliverables(s: Any) -> list[Section]:
 
 def _payments(s: Any) -> Section:
     rows = tuple(
-        (str(p.sequence), p.name, f"{Decimal(p.percentage):g}%", money(p.amount),
-         cn_date(p.due_date), cn_date(p.paid_on), PAYMENT_STATES.get(p.state, p.state))
+        (
+            str(p.sequence),
+            p.name,
+            f"{Decimal(p.percentage):g}%",
+            money(p.amount),
+            cn_date(p.due_date),
+            cn_date(p.paid_on),
+            PAYMENT_STATES.get(p.state, p.state),
+        )
         for p in s.payments
     )
     blocks: list[Any] = [
@@ -171,14 +235,21 @@ def _payments(s: Any) -> Section:
         ),
     ]
     if rows:
-        blocks.append(Table(("节点", "名称", "比例", "金额（元）", "应付日期", "支付日期", "状态"),
-                            rows, "付款节点"))
+        blocks.append(
+            Table(
+                ("节点", "名称", "比例", "金额（元）", "应付日期", "支付日期", "状态"),
+                rows,
+                "付款节点",
+            )
+        )
     g = s.guarantee
     if g is not None:
-        blocks.append(Paragraph(
-            f"履约保函金额 {money(g.amount)} 元，状态：{GUARANTEE_STATES.get(g.state, g.state)}；"
-            f"应提供日期 {cn_date(g.provide_by)}，应退还日期 {cn_date(g.return_by)}。"
-        ))
+        blocks.append(
+            Paragraph(
+                f"履约保函金额 {money(g.amount)} 元，状态：{GUARANTEE_STATES.get(g.state, g.state)}；"
+                f"应提供日期 {cn_date(g.provide_by)}，应退还日期 {cn_date(g.return_by)}。"
+            )
+        )
     return Section("付款与履约保函", 1, tuple(blocks))
 
 
@@ -192,12 +263,17 @@ def _exposure(s: Any) -> Section:
     right = (
         f"已有交付成果逾期达到合同约定的解约条件，甲方有权解除合同，乙方另需支付违约金 "
         f"{money(e.termination_penalty)} 元。"
-        if e.termination_right else "目前没有交付成果逾期达到合同约定的解约条件。"
+        if e.termination_right
+        else "目前没有交付成果逾期达到合同约定的解约条件。"
     )
-    return Section("违约金风险", 1, (
-        Table(("项目", "依据", "金额（元）"), rows, "截至报告日期的违约金"),
-        Paragraph(right),
-    ))
+    return Section(
+        "违约金风险",
+        1,
+        (
+            Table(("项目", "依据", "金额（元）"), rows, "截至报告日期的违约金"),
+            Paragraph(right),
+        ),
+    )
 
 
 def build(context: RenderContext) -> ReportDocument:

@@ -7,37 +7,89 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('engagement', '0001_initial'),
+        ("engagement", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReportFile',
+            name="ReportFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=32, verbose_name='report kind')),
-                ('version', models.PositiveIntegerField(verbose_name='version')),
-                ('format', models.CharField(choices=[('docx', 'Word (.docx)'), ('pdf', 'PDF')], max_length=8, verbose_name='format')),
-                ('document_number', models.CharField(max_length=80, verbose_name='document number')),
-                ('title', models.CharField(blank=True, max_length=200, verbose_name='title')),
-                ('path', models.CharField(max_length=255, unique=True, verbose_name='path')),
-                ('size', models.PositiveBigIntegerField(verbose_name='size in bytes')),
-                ('sm3', models.CharField(max_length=64, verbose_name='SM3 digest')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('deliverable', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='report_files', to='engagement.deliverable', verbose_name='deliverable')),
-                ('engagement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='report_files', to='engagement.engagement', verbose_name='engagement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=32, verbose_name="report kind")),
+                ("version", models.PositiveIntegerField(verbose_name="version")),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[("docx", "Word (.docx)"), ("pdf", "PDF")],
+                        max_length=8,
+                        verbose_name="format",
+                    ),
+                ),
+                (
+                    "document_number",
+                    models.CharField(max_length=80, verbose_name="document number"),
+                ),
+                ("title", models.CharField(blank=True, max_length=200, verbose_name="title")),
+                ("path", models.CharField(max_length=255, unique=True, verbose_name="path")),
+                ("size", models.PositiveBigIntegerField(verbose_name="size in bytes")),
+                ("sm3", models.CharField(max_length=64, verbose_name="SM3 digest")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "deliverable",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="report_files",
+                        to="engagement.deliverable",
+                        verbose_name="deliverable",
+                    ),
+                ),
+                (
+                    "engagement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="report_files",
+                        to="engagement.engagement",
+                        verbose_name="engagement",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'report file',
-                'verbose_name_plural': 'report files',
-                'ordering': ['-created_at', '-id'],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'engagement', 'version'), name='reportfile_kind_engagement_version')],
+                "verbose_name": "report file",
+                "verbose_name_plural": "report files",
+                "ordering": ["-created_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "engagement", "version"),
+                        name="reportfile_kind_engagement_version",
+                    )
+                ],
             },
         ),
     ]
