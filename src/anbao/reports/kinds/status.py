@@ -246,7 +246,8 @@ def _payments(s: Any) -> Section:
     if g is not None:
         blocks.append(
             Paragraph(
-                f"履约保函金额 {money(g.amount)} 元，状态：{GUARANTEE_STATES.get(g.state, g.state)}；"
+                f"履约保函金额 {money(g.amount)} 元，"
+                f"状态：{GUARANTEE_STATES.get(g.state, g.state)}；"
                 f"应提供日期 {cn_date(g.provide_by)}，应退还日期 {cn_date(g.return_by)}。"
             )
         )
