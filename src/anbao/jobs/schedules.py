@@ -31,6 +31,8 @@ class Periodic:
 SCHEDULES: list[Periodic] = [
     # MLPS 8.1.4.3: the audit records are protected; check the hash chain every night.
     Periodic("audit-verify-daily", "audit.verify", "30 2 * * *"),
+    # Records older than ANBAO_AUDIT_RETENTION_DAYS (never under 180) go, leaving an anchor.
+    Periodic("audit-retention-daily", "audit.purge", "45 2 * * *"),
 ]
 
 

@@ -162,3 +162,31 @@ def test_row_appended_beyond_the_head_is_detected(chain, capsys):
         )
     code, result = verify_cli(capsys)
     assert code == 1 and result["broken_at"] == 6
+
+
+def test_retention_job_purges_old_records_and_keeps_the_chain(chain, settings):
+    from anbao.jobs.registry import get_kind
+
+    assert get_kind("audit.purge") is not None
+    drop_triggers()
+    with connection.cursor() as cur:  # make the first three records a year old
+        cur.execute(f"UPDATE {TABLE} SET timestamp = '2025-01-01T00:00:00.000000Z' WHERE seq <= 3")
+    # the chain is broken by that UPDATE itself, so rebuild it the way the application would:
+    from anbao.audit import core
+    from anbao.audit.models import AuditHead
+
+    prev = core.GENESIS_HASH
+    for rec in AuditRecord.objects.order_by("seq"):
+        row = rec.chained()
+        digest = core.chain_hash(prev, row)
+        with connection.cursor() as cur:
+            cur.execute(f"UPDATE {TABLE} SET prev_hash=%s, hash=%s WHERE seq=%s",
+                        [prev, digest, rec.seq])
+        prev = digest
+    AuditHead.objects.filter(pk=1).update(last_hash=prev)
+    assert services.verify()[1] is None
+    from audit_triggers import restore_triggers
+
+    restore_triggers()
+    assert services.purge_expired() == 3
+    assert services.verify() == (3, None)  # two left plus the purge record, from the anchor
