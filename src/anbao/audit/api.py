@@ -19,19 +19,7 @@ from anbao.audit.models import AuditRecord
 class AuditRecordSerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditRecord
-        fields = [
-            "seq",
-            "timestamp",
-            "actor",
-            "source_ip",
-            "action",
-            "object_type",
-            "object_id",
-            "outcome",
-            "details",
-            "prev_hash",
-            "hash",
-        ]
+        fields = services.CSV_COLUMNS
 
 
 class AuditRecordList(generics.ListAPIView):

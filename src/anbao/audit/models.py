@@ -7,6 +7,8 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from anbao.audit.core import CHAINED_FIELDS
+
 
 class AppendOnlyError(Exception):
     pass
@@ -44,19 +46,8 @@ class AuditRecord(models.Model):
         raise AppendOnlyError("audit records cannot be deleted")
 
     def chained(self) -> dict[str, Any]:
-        return {
-            "seq": self.seq,
-            "timestamp": self.timestamp,
-            "actor": self.actor,
-            "source_ip": self.source_ip,
-            "action": self.action,
-            "object_type": self.object_type,
-            "object_id": self.object_id,
-            "outcome": self.outcome,
-            "details": self.details,
-            "prev_hash": self.prev_hash,
-            "hash": self.hash,
-        }
+        """The chained fields and the chain links, as ``anbao.audit.core`` reads them."""
+        return {name: getattr(self, name) for name in (*CHAINED_FIELDS, "prev_hash", "hash")}
 
 
 class AuditHead(models.Model):

@@ -136,19 +136,8 @@ def search(
     return qs.order_by("-seq")
 
 
-CSV_COLUMNS = [
-    "seq",
-    "timestamp",
-    "actor",
-    "source_ip",
-    "action",
-    "object_type",
-    "object_id",
-    "outcome",
-    "details",
-    "prev_hash",
-    "hash",
-]
+# Every stored field of a record: the chained ones, then the links of the chain.
+CSV_COLUMNS = [*core.CHAINED_FIELDS, "prev_hash", "hash"]
 
 
 def export_csv(records: Any) -> str:
