@@ -16,7 +16,7 @@ MYPY_STRICT := src/anbao/conf.py src/anbao/audit/core.py src/anbao/accounts/core
                src/anbao/jobs/core.py src/anbao/reports/core.py src/anbao/engagement/core \
                src/anbao/sm src/anbao/pki/core
 
-.PHONY: install run test test-unit test-postgres system-deps lint bench clean messages
+.PHONY: install run test test-unit test-postgres system-deps lint bench clean messages js
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "anbao needs Python >= 3.11")'
@@ -59,6 +59,10 @@ test-unit: install
 
 messages:
 	for app in src/anbao/*/locale; do (cd $$(dirname $$app) && ../../../$(BIN)/django-admin compilemessages); done
+
+# The browser's SM2 bundle (needs Node.js and npm; the built file is committed, run needs neither).
+js:
+	cd js && npm ci --no-audit --no-fund && npm run build
 
 bench: install
 	@ls bench/*.py >/dev/null 2>&1 && for b in bench/*.py; do $(BIN)/python $$b; done || echo "no benchmarks yet"
