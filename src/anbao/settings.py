@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "anbao.reports",
     "anbao.sm",
     "anbao.pki",
+    "anbao.enrolment",
     "anbao.notifications",
     "anbao.web",
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("engagements/", include("anbao.engagement.urls")),
     path("reports/", include("anbao.reports.urls")),
     path("pki/", include("anbao.pki.urls")),
+    path("enrol/", include("anbao.enrolment.urls")),
     path("notifications/", include("anbao.notifications.urls")),
     path("api/schema/", public(SpectacularAPIView.as_view()), name="api-schema"),
     path(

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("anbao.engagement.api_urls")),
     path("", include("anbao.reports.api_urls")),
     path("", include("anbao.pki.api_urls")),
+    path("", include("anbao.enrolment.api_urls")),
 ]

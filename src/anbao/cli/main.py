@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "anbao.reports.cli",
     "anbao.sm.cli",
     "anbao.pki.cli",
+    "anbao.enrolment.cli",
 )
 
 

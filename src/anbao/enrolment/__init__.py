@@ -1,0 +1,1 @@
+"""Enrolment: one-time invitations with which holders obtain their SM2 certificates."""

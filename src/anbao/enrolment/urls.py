@@ -1,0 +1,9 @@
+from django.urls import path
+
+from anbao.enrolment import views
+
+app_name = "enrolment"
+urlpatterns = [
+    path("invitations/", views.invitations, name="invitations"),
+    path("<str:code>/", views.enrol, name="enrol"),
+]
