@@ -6,3 +6,7 @@ class PKIConfig(AppConfig):
     name = "anbao.pki"
     label = "pki"
     verbose_name = _("Certificate authority")
+
+    def ready(self) -> None:
+        # The job kinds (expiry notice, CRL, batch) must be known in every process.
+        from anbao.pki import tasks  # noqa: F401
