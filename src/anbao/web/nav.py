@@ -22,5 +22,6 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Jobs"), "jobs:list", Capability.JOBS_VIEW),
     NavItem(_("Users"), "accounts:user_list", Capability.USERS_MANAGE),
     NavItem(_("Locked accounts"), "accounts:lockouts", Capability.SECURITY_MANAGE),
+    NavItem(_("Certificates"), "pki:admin_certificates", Capability.PKI_MANAGE),
     NavItem(_("Audit trail"), "audit:list", Capability.AUDIT_VIEW),
 ]
