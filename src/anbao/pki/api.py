@@ -1,4 +1,5 @@
-"""Signature-verification service API for other systems (see docs/signature-service.md)."""
+"""PKI API: the signature-verification service for other systems (see
+docs/signature-service.md), and management of the CA for the security administrator."""
 
 from __future__ import annotations
 
@@ -6,15 +7,19 @@ import base64
 import binascii
 from typing import Any
 
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from anbao.accounts.access import HasCapability
 from anbao.accounts.core import Capability
-from anbao.pki.services import signatures
+from anbao.pki.core.crl import Reason
+from anbao.pki.core.profiles import Usage
+from anbao.pki.models import Certificate, Holder
+from anbao.pki.services import search, signatures, status
+from anbao.pki.services.issuance import HolderInput, certificate_pem, issue
 
 
 class Base64Field(serializers.CharField):
@@ -135,3 +140,188 @@ class SignatureSign(APIView):
         return Response(
             {"signature": base64.b64encode(signature).decode(), "certificate": cert_pem.decode()}
         )
+
+
+# --- Management of the CA (security administrator) -------------------------------------
+
+
+class HolderSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", allow_null=True, default=None)
+
+    class Meta:
+        model = Holder
+        fields = ["id", "name", "email", "unit", "phone", "username", "created_at"]
+
+
+class CertificateSerializer(serializers.ModelSerializer):
+    holder = serializers.EmailField(source="holder.email", allow_null=True, default=None)
+    pair = serializers.CharField(source="pair.serial", allow_null=True, default=None)
+    renewal_of = serializers.CharField(source="renewal_of.serial", allow_null=True, default=None)
+
+    class Meta:
+        model = Certificate
+        fields = [
+            "serial",
+            "subject",
+            "holder",
+            "usage",
+            "profile",
+            "status",
+            "not_before",
+            "not_after",
+            "revoked_at",
+            "revocation_reason",
+            "fingerprint",
+            "pair",
+            "renewal_of",
+            "created_at",
+        ]
+
+
+class CertificateDetailSerializer(CertificateSerializer):
+    pem = serializers.SerializerMethodField(help_text="the certificate, PEM")
+
+    class Meta(CertificateSerializer.Meta):
+        fields = [*CertificateSerializer.Meta.fields, "pem"]
+
+    def get_pem(self, obj: Certificate) -> str:
+        return certificate_pem(obj).decode()
+
+
+class IssueRequest(serializers.Serializer):
+    name = serializers.CharField(max_length=64)
+    email = serializers.EmailField(max_length=254)
+    unit = serializers.CharField(max_length=64, required=False, default="", allow_blank=True)
+    phone = serializers.CharField(max_length=32, required=False, default="", allow_blank=True)
+    username = serializers.RegexField(
+        r"^[A-Za-z0-9._@-]{1,150}$", max_length=150, required=False, default=""
+    )
+    profile = serializers.ChoiceField(choices=["pc", "mobile"], default="pc")
+    csr = serializers.CharField(max_length=20_000, help_text="the holder's PKCS#10 request, PEM")
+    dual = serializers.BooleanField(
+        default=False, help_text="also issue an encryption certificate (key escrowed)"
+    )
+
+
+ISSUED = inline_serializer(
+    "IssuedCertificates",
+    {
+        "signing": CertificateDetailSerializer(),
+        "encryption": CertificateDetailSerializer(allow_null=True),
+        "envelope": serializers.CharField(
+            allow_null=True, help_text="GM/T 0009 envelope of the encryption key, base64"
+        ),
+    },
+)
+
+
+def _issued(result: Any) -> dict[str, Any]:
+    return {
+        "signing": CertificateDetailSerializer(result.signing).data,
+        "encryption": (
+            CertificateDetailSerializer(result.encryption).data if result.encryption else None
+        ),
+        "envelope": base64.b64encode(result.envelope).decode() if result.envelope else None,
+    }
+
+
+class HolderList(generics.ListAPIView):
+    """Holders; ``?q=`` searches name, e-mail, unit, phone and account."""
+
+    serializer_class = HolderSerializer
+    permission_classes = [HasCapability]
+    capability = Capability.PKI_MANAGE
+
+    @extend_schema(parameters=[OpenApiParameter("q", str, description="search text")])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> Any:
+        return search.holders(self.request.query_params.get("q", "")[:100])
+
+
+class CertificateList(generics.ListAPIView):
+    """Certificates with filters; POST issues one from a CSR."""
+
+    serializer_class = CertificateSerializer
+    permission_classes = [HasCapability]
+    capability = Capability.PKI_MANAGE
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="serial, subject, holder or fingerprint"),
+            OpenApiParameter("status", str, enum=["valid", "revoked"]),
+            OpenApiParameter("usage", str, enum=[u.value for u in Usage]),
+            OpenApiParameter("profile", str, enum=["pc", "mobile"]),
+            OpenApiParameter("expiring_within", int, description="valid, expiring within N days"),
+        ]
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> Any:
+        params = self.request.query_params
+        return search.certificates(
+            text=params.get("q", "")[:100],
+            status=params.get("status", ""),
+            usage=params.get("usage", ""),
+            profile=params.get("profile", ""),
+            expiring_within=params.get("expiring_within"),
+        )
+
+    @extend_schema(request=IssueRequest, responses={201: ISSUED})
+    def post(self, request: Request) -> Response:
+        ser = IssueRequest(data=request.data)
+        ser.is_valid(raise_exception=True)
+        data = ser.validated_data
+        holder = HolderInput(
+            name=data["name"],
+            email=data["email"],
+            unit=data["unit"],
+            phone=data["phone"],
+            username=data["username"],
+            profile=data["profile"],
+        )
+        result = issue(holder, csr=data["csr"].encode(), dual=data["dual"], actor=request.user)
+        return Response(_issued(result), status=201)
+
+
+class CertificateDetail(APIView):
+    """One certificate by serial (hex), with its PEM."""
+
+    permission_classes = [HasCapability]
+    capability = Capability.PKI_MANAGE
+
+    @extend_schema(responses=CertificateDetailSerializer)
+    def get(self, request: Request, serial: str) -> Response:
+        return Response(CertificateDetailSerializer(status.get(serial)).data)
+
+
+class RevokeRequest(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=[r.value for r in Reason])
+
+
+class CertificateRevoke(APIView):
+    """Revoke a certificate and its pair; 409 when it is revoked already."""
+
+    permission_classes = [HasCapability]
+    capability = Capability.PKI_MANAGE
+
+    @extend_schema(request=RevokeRequest, responses=CertificateDetailSerializer)
+    def post(self, request: Request, serial: str) -> Response:
+        ser = RevokeRequest(data=request.data)
+        ser.is_valid(raise_exception=True)
+        cert = status.revoke(serial, ser.validated_data["reason"], actor=request.user)
+        cert.refresh_from_db()
+        return Response(CertificateDetailSerializer(cert).data)
+
+
+class CertificateRenew(APIView):
+    """A new certificate for the same holder and key; 409 when the old one is revoked."""
+
+    permission_classes = [HasCapability]
+    capability = Capability.PKI_MANAGE
+
+    @extend_schema(request=None, responses={201: ISSUED})
+    def post(self, request: Request, serial: str) -> Response:
+        return Response(_issued(status.renew(serial, actor=request.user)), status=201)
