@@ -99,6 +99,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     from anbao.enrolment.models import Invitation
 
     rows = [(i, str(services.state_of(i))) for i in Invitation.objects.all()]
+    labels = {"open": _("open"), "used": _("used"), "expired": _("expired")}
     if args.json:
         print_json(
             [
@@ -129,7 +130,7 @@ def cmd_list(args: argparse.Namespace) -> int:
                 i.email,
                 i.profile,
                 timezone.localtime(i.expires_at).strftime("%Y-%m-%d %H:%M"),
-                state,
+                labels[state],
                 i.certificate_serial,
             )
             for i, state in rows
