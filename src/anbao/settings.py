@@ -174,6 +174,7 @@ SPECTACULAR_SETTINGS = {
         "PartyRoleEnum": "anbao.engagement.models.Party.Role",
         "EngagementStatusEnum": "anbao.engagement.models.Engagement.Status",
         "DeliverableStatusEnum": "anbao.engagement.models.Deliverable.Status",
+        "CertificateStatusEnum": "anbao.pki.models.Certificate.STATUS_CHOICES",
     },
 }
 

@@ -7,7 +7,12 @@ import base64
 import binascii
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -153,7 +158,13 @@ class HolderSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "email", "unit", "phone", "username", "created_at"]
 
 
+@extend_schema_field({"type": "string", "enum": ["pc", "mobile", ""]})
+class CertificateProfileField(serializers.CharField):
+    """pc or mobile; empty for certificates of no holder (service keys)."""
+
+
 class CertificateSerializer(serializers.ModelSerializer):
+    profile = CertificateProfileField(read_only=True)
     holder = serializers.EmailField(source="holder.email", allow_null=True, default=None)
     pair = serializers.CharField(source="pair.serial", allow_null=True, default=None)
     renewal_of = serializers.CharField(source="renewal_of.serial", allow_null=True, default=None)
