@@ -79,6 +79,21 @@ def test_pc_holder_enrols_in_the_browser_and_the_key_file_opens(enrol_server, pa
         check=True,
         capture_output=True,
     )
+    (tmp_path / "pin.txt").write_text(PIN + "\n", encoding="utf-8")
+    (tmp_path / "msg").write_bytes(b"prescription 42")
+    enrol_server.anbao(
+        "sm",
+        "sign",
+        "--key",
+        str(tmp_path / "key.pem"),
+        "--passphrase-file",
+        str(tmp_path / "pin.txt"),
+        "--in",
+        str(tmp_path / "msg"),
+        "--out",
+        str(tmp_path / "sig"),
+    )
+    key.public_key().verify((tmp_path / "sig").read_bytes(), b"prescription 42")
     # 600,000 PBKDF2 iterations and SM4-CBC, as anbao writes them itself.
     parsed = subprocess.run(
         [openssl, "asn1parse", "-in", str(tmp_path / "key.pem")],
