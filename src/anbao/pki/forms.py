@@ -67,7 +67,7 @@ class IssueForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data: dict[str, Any] = super().clean()
         if data.get("key_source") != self.CSR:
             data["csr"] = None
             return data
@@ -109,9 +109,7 @@ class BatchForm(forms.Form):
 
 
 class RevokeForm(forms.Form):
-    reason = forms.ChoiceField(
-        label=_("Reason"), choices=[(r.value, label) for r, label in REASON_LABELS.items()]
-    )
+    reason = forms.ChoiceField(label=_("Reason"), choices=list(REASON_LABELS.items()))
     confirm = forms.BooleanField(
         label=_("I confirm: the certificate (and its pair) can no longer be used"),
     )

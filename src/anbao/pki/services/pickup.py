@@ -16,6 +16,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -125,7 +126,10 @@ def take(
             details={"reason": "gone"},
         )
         raise _gone()
-    what = {"object_type": str(header["object_type"]), "object_id": str(header["object_id"])}
+    what: dict[str, Any] = {
+        "object_type": str(header["object_type"]),
+        "object_id": str(header["object_id"]),
+    }
     if header["user"] != getattr(user, "pk", None):
         record("pickup.take", actor=user, request=request, outcome=DENIED, **what)
         raise errors.PermissionDenied(_("only the administrator who asked for it may download it"))
