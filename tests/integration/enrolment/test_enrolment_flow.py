@@ -174,3 +174,20 @@ def test_too_many_failures_from_one_address_are_refused(client, invite, openssl_
     assert response.status_code == 429
     assert response.json()["error"]["code"] == "too_many_attempts"
     assert not Certificate.objects.exists()
+
+
+def test_a_code_claimed_meanwhile_issues_nothing(client, invite, openssl_csr, monkeypatch):
+    """Two enrolments racing: the one that finds the code used when it claims it rolls back."""
+    invitation, code = invite()
+    real_issue = services.issue
+
+    def racing_issue(*args, **kwargs):
+        Invitation.objects.filter(pk=invitation.pk).update(used_at=timezone.now())
+        return real_issue(*args, **kwargs)
+
+    monkeypatch.setattr(services, "issue", racing_issue)
+    response = post(client, code, openssl_csr()[0])
+    assert response.status_code == 410
+    assert response.json()["error"]["code"] == "invitation_used"
+    assert not Certificate.objects.exists()
+    assert "cert.issue" not in actions()
