@@ -20,11 +20,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anbao import errors
+from anbao.accounts.services import USERNAME_CHARS
 from anbao.audit.models import AuditRecord
 from anbao.audit.services import FAILURE, client_address, record
 from anbao.enrolment import core
 from anbao.enrolment.models import Invitation
-from anbao.pki.models import CertificateAuthority
+from anbao.pki.models import CertificateAuthority, Holder
 from anbao.pki.services.authority import chain_pem
 from anbao.pki.services.issuance import HolderInput, certificate_pem, issue, validate_holder
 
@@ -93,6 +94,7 @@ def create_invitation(
             _("the validity must be between 1 and %(n)d hours") % {"n": core.MAX_HOURS},
             code="invalid_hours",
         ) from None
+    _check_holder(data)
     if not CertificateAuthority.objects.filter(role=CertificateAuthority.ISSUING).exists():
         raise errors.Conflict(
             _("no certificate authority: run `anbao ca init` first"), code="no_ca"
@@ -127,6 +129,26 @@ def create_invitation(
     return invitation, code
 
 
+def _check_holder(data: HolderInput) -> None:
+    """Refuse now what issuance would refuse later, while the administrator is here."""
+    if data.username and (len(data.username) > 150 or not set(data.username) <= USERNAME_CHARS):
+        raise errors.ValidationError(
+            _("Invalid user name %(name)r: use 1-150 letters, digits and . _ - @.")
+            % {"name": data.username},
+            code="invalid_username",
+        )
+    holder = Holder.objects.filter(email__iexact=data.email).first()
+    if holder is not None and holder.name != data.name:
+        raise errors.Conflict(
+            _("the e-mail %(e)s belongs to the holder %(n)s") % {"e": data.email, "n": holder.name},
+            code="duplicate_holder",
+        )
+
+
+def enrolment_api_url(code: str) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}/api/enrol/{code}/"
+
+
 def _actor_name(actor: Any, request: Any) -> str:
     actor = actor if actor is not None else getattr(request, "user", None)
     if isinstance(actor, str):
@@ -147,6 +169,8 @@ def _check_rate(request: Any, now: dt.datetime) -> None:
         action="enrolment.failed", source_ip=address, timestamp__gte=since
     ).count()
     if failures >= MAX_FAILURES:
+        # Audited as a failure too, so an address that keeps trying stays refused.
+        _fail(request, TooManyAttempts.code, "", None)
         raise TooManyAttempts(
             _("too many failed attempts from this address: try again in 15 minutes")
         )

@@ -104,6 +104,7 @@ def enrol(request: Any, code: str) -> HttpResponse:
         {
             "invitation": invitation,
             "code": code,
+            "api_url": services.enrolment_api_url(code),
             "page_messages": _page_messages(),
         },
     )

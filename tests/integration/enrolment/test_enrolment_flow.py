@@ -191,3 +191,15 @@ def test_a_code_claimed_meanwhile_issues_nothing(client, invite, openssl_csr, mo
     assert response.json()["error"]["code"] == "invitation_used"
     assert not Certificate.objects.exists()
     assert "cert.issue" not in actions()
+
+
+def test_invitation_refuses_a_bad_username_or_a_taken_email_at_once(invite, client, openssl_csr):
+    from anbao import errors
+
+    with pytest.raises(errors.ValidationError):
+        invite(username="no spaces allowed")
+    _, code = invite()
+    assert post(client, code, openssl_csr()[0]).status_code == 201
+    with pytest.raises(errors.Conflict):
+        invite(name="另一个人")  # same e-mail, another name
+    invite()  # the same holder again (e.g. a new device) is fine
