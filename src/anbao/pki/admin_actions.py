@@ -6,6 +6,7 @@ Every action is a POST with the CSRF token. A service's refusal is shown as a fo
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.contrib import messages
@@ -29,17 +30,44 @@ def _refused(form: Any, exc: errors.Error) -> int:
     return exc.http_status
 
 
+FORM_TOKENS = "pki.issue_form_tokens"
+
+
+def _new_token(request: Any) -> str:
+    token = secrets.token_urlsafe(16)
+    request.session[FORM_TOKENS] = [*request.session.get(FORM_TOKENS, [])[-19:], token]
+    return token
+
+
+def _use_token(request: Any, token: str) -> bool:
+    tokens = list(request.session.get(FORM_TOKENS, []))
+    if token not in tokens:
+        return False
+    tokens.remove(token)
+    request.session[FORM_TOKENS] = tokens
+    return True
+
+
 @requires(MANAGE)
 def issue_certificate(request: Any) -> HttpResponse:
-    form = IssueForm(request.POST or None, request.FILES or None)
-    code = 200
-    if request.method == "POST":
-        code = 400
-        if form.is_valid():
+    if request.method != "POST":
+        form = IssueForm(initial={"once": _new_token(request)})
+        return render(request, "pki/issue.html", {"form": form})
+    form = IssueForm(request.POST, request.FILES)
+    code = 400
+    if form.is_valid():
+        token = form.cleaned_data["once"]
+        if not _use_token(request, token):
+            form.add_error(
+                None, _("This form was sent already: open it again to issue another certificate.")
+            )
+            code = 409
+        else:
             try:
                 return _issue(request, form.cleaned_data)
             except errors.Error as exc:
                 code = _refused(form, exc)
+                request.session[FORM_TOKENS] = [*request.session.get(FORM_TOKENS, []), token]
     return render(request, "pki/issue.html", {"form": form}, status=code)
 
 
@@ -101,31 +129,16 @@ def key_download(request: Any, token: str) -> HttpResponse:
 
 @requires(MANAGE)
 def batch_list(request: Any) -> HttpResponse:
-    from anbao.jobs import services as jobs
-
     form = BatchForm(request.POST or None, request.FILES or None)
     code = 200
     if request.method == "POST":
         code = 400
         if form.is_valid():
-            upload = form.cleaned_data["file"]
             try:
-                meta = batch_jobs.stage(
-                    upload.name,
-                    upload.read(),
-                    profile=form.cleaned_data["profile"],
-                    dual=form.cleaned_data["dual"],
-                    user=request.user,
-                    request=request,
-                )
+                meta = _stage_and_submit(request, form.cleaned_data)
             except errors.Error as exc:
                 code = _refused(form, exc)
             else:
-                job = jobs.submit(
-                    "pki.batch", {"batch": meta["id"]}, user=request.user, request=request
-                )
-                meta["job"] = str(job.id)
-                batch_jobs.save_meta(meta)
                 messages.success(
                     request,
                     _("%(n)d rows checked; the certificates are being issued.")
@@ -136,11 +149,30 @@ def batch_list(request: Any) -> HttpResponse:
     return render(request, "pki/batches.html", {"form": form, "batches": batches}, status=code)
 
 
+def _stage_and_submit(request: Any, data: dict[str, Any]) -> dict[str, Any]:
+    from anbao.jobs import services as jobs
+
+    upload = data["file"]
+    meta = batch_jobs.stage(
+        upload.name,
+        upload.read(),
+        profile=data["profile"],
+        dual=data["dual"],
+        user=request.user,
+        request=request,
+    )
+    job = jobs.submit("pki.batch", {"batch": meta["id"]}, user=request.user, request=request)
+    meta["job"] = str(job.id)
+    batch_jobs.save_meta(meta)
+    return meta
+
+
 def _with_state(meta: dict[str, Any]) -> dict[str, Any]:
     from anbao.jobs.models import Job
 
     job = Job.objects.filter(pk=meta["job"]).first() if meta.get("job") else None
-    return {**meta, "state": batch_jobs.status_of(meta), "job_row": job}
+    state = batch_jobs.status_of(meta, job.state if job else "")
+    return {**meta, "state": state, "job_row": job}
 
 
 def _own_batch(request: Any, batch_id: str) -> dict[str, Any]:

@@ -65,6 +65,9 @@ class IssueForm(forms.Form):
     dual = forms.BooleanField(
         label=_("Also issue an encryption certificate (key escrowed by the CA)"), required=False
     )
+    # A token good for one submission: reloading the page that shows the PIN must not
+    # issue a second certificate.
+    once = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean()

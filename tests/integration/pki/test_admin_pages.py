@@ -23,6 +23,12 @@ def admin(ca, client_as):
     return client_as("security_admin")
 
 
+def post_issue(client, form):
+    """Open the issue form (for its one-time token) and send ``form``."""
+    token = client.get("/pki/admin/certificates/issue/").context["form"]["once"].value()
+    return client.post("/pki/admin/certificates/issue/", {"once": token, **form})
+
+
 @pytest.fixture
 def issued(ca):
     return issuance.issue(ZS, generate_key=True, dual=True, actor="test")
@@ -113,7 +119,7 @@ def test_issue_from_a_pasted_csr(admin):
         "csr_text": csr_pem.decode(),
         "dual": "on",
     }
-    response = admin.post("/pki/admin/certificates/issue/", form)
+    response = post_issue(admin, form)
     assert response.status_code == 302
     cert = Certificate.objects.get(usage="signing")
     assert response["Location"].endswith(f"/certificates/{cert.serial}/")
@@ -131,7 +137,7 @@ def test_issue_from_an_uploaded_csr_file(admin):
         "key_source": "csr",
         "csr_file": SimpleUploadedFile("req.pem", csr_pem),
     }
-    assert admin.post("/pki/admin/certificates/issue/", form).status_code == 302
+    assert post_issue(admin, form).status_code == 302
     assert Certificate.objects.get().profile == "mobile"
 
 
@@ -162,24 +168,50 @@ def test_issue_refuses_bad_input_and_issues_nothing(admin, change, field):
         from django.core.files.uploadedfile import SimpleUploadedFile
 
         form["csr_file"] = SimpleUploadedFile("req.pem", b"y")
-    response = admin.post("/pki/admin/certificates/issue/", form)
+    response = post_issue(admin, form)
     assert response.status_code == 400
     assert b"errorlist" in response.content
     assert field in response.context["form"].errors
     assert Certificate.objects.count() == 0 and Holder.objects.count() == 0
 
 
-def test_issue_conflict_is_a_form_message(admin, issued):
-    form = {"name": "别人", "email": "zs@example.cn", "profile": "pc", "key_source": "generate"}
+def test_issue_conflict_is_a_form_message_and_the_form_can_be_corrected(admin, issued):
+    token = admin.get("/pki/admin/certificates/issue/").context["form"]["once"].value()
+    form = {
+        "name": "别人",
+        "email": "zs@example.cn",
+        "profile": "pc",
+        "key_source": "generate",
+        "once": token,
+    }
     response = admin.post("/pki/admin/certificates/issue/", form)
     assert response.status_code == 409
     assert "张三".encode() in response.content
     assert Certificate.objects.count() == 2
+    corrected = admin.post("/pki/admin/certificates/issue/", {**form, "email": "br@example.cn"})
+    assert corrected.status_code == 200 and Certificate.objects.count() == 3
+
+
+def test_sending_the_issue_form_twice_issues_once(admin):
+    token = admin.get("/pki/admin/certificates/issue/").context["form"]["once"].value()
+    form = {
+        "name": "王医生",
+        "email": "wang@example.cn",
+        "profile": "pc",
+        "key_source": "generate",
+        "once": token,
+    }
+    assert admin.post("/pki/admin/certificates/issue/", form).status_code == 200
+    again = admin.post("/pki/admin/certificates/issue/", form)  # the browser's reload
+    assert again.status_code == 409 and b"errorlist" in again.content
+    without = admin.post("/pki/admin/certificates/issue/", {**form, "once": ""})
+    assert without.status_code == 400
+    assert Certificate.objects.count() == 1
 
 
 def test_generated_key_is_downloadable_once_with_the_pin_shown_once(admin):
     form = {"name": "王医生", "email": "wang@example.cn", "profile": "pc", "key_source": "generate"}
-    page = admin.post("/pki/admin/certificates/issue/", form)
+    page = post_issue(admin, form)
     assert page.status_code == 200 and page["Cache-Control"] == "no-store"
     token = page.context["token"]
     pin = page.context["pin"]
@@ -205,7 +237,7 @@ def test_key_download_is_refused_to_another_administrator_and_after_ten_minutes(
     from django.test import Client
 
     form = {"name": "王医生", "email": "wang@example.cn", "profile": "pc", "key_source": "generate"}
-    token = admin.post("/pki/admin/certificates/issue/", form).context["token"]
+    token = post_issue(admin, form).context["token"]
     other = Client()
     other.force_login(make_user("other.sec", "security_admin"))
     assert other.post(f"/pki/admin/keys/{token}/").status_code == 403
