@@ -14,10 +14,12 @@ from anbao.jobs.registry import job
 @job("pki.expiry_notice", label=gettext_lazy("Certificate expiry notice"))
 def expiry_notice(ctx: Any) -> dict[str, int]:
     """Notify holders and security administrators of certificates expiring within 30 days."""
+    from anbao.pki.services import pickup
     from anbao.pki.services.expiry import notify_expiring
 
     ctx.progress(0, _("Looking for certificates that expire soon"))
     result = notify_expiring(actor=ctx.actor)
+    pickup.purge()  # one-time downloads nobody took; each is refused once expired anyway
     ctx.log(
         f"{result['certificates']} certificates expire within 30 days, "
         f"{result['notifications']} notifications sent"
@@ -51,9 +53,17 @@ def issue_batch(ctx: Any, batch: str) -> dict[str, Any]:
     """Issue a batch staged by the upload page; the files wait for the uploader."""
     from anbao.pki.services import batch_jobs
 
-    def progress(done: int, total: int) -> None:
-        ctx.progress(100 * done / total, _("%(n)d of %(t)d holders") % {"n": done, "t": total})
+    def still_wanted(done: int, total: int) -> None:
+        # Issuing runs in one transaction: progress written to the job row inside it would
+        # only show at the end and would lock the row against a cancel, so only the cancel
+        # flag is read here; a cancel rolls back everything issued so far.
+        ctx.check_cancelled()
 
-    result = batch_jobs.run(batch, actor=ctx.actor, progress=progress)
+    ctx.progress(5, _("Issuing certificates"))
+    result = batch_jobs.run(batch, actor=ctx.actor, progress=still_wanted)
+    ctx.progress(
+        100,
+        _("%(i)d issued, %(s)d skipped") % {"i": result["issued"], "s": result["skipped"]},
+    )
     ctx.log(f"{result['issued']} holders issued, {result['skipped']} skipped")
     return result

@@ -220,3 +220,21 @@ def test_crl_job_without_a_ca_fails_with_a_message(db, settings, tmp_path, eager
     settings.DATA_DIR = tmp_path
     job = jobs.submit("pki.crl", {}, actor="scheduler")
     assert job.state == "failed" and "anbao ca init" in job.error
+
+
+def test_batch_refused_at_run_time_issues_nothing_and_keeps_no_data(ca, eager, make_user, settings):
+    from anbao.pki.services import batch_jobs
+
+    admin = make_user("sec", "security_admin")
+    text = io.StringIO()
+    csv.writer(text).writerows(ROWS)
+    meta = batch_jobs.stage("h.csv", text.getvalue().encode(), profile="", dual=False, user=admin)
+    issuance.issue(issuance.HolderInput(name="别人", email="li@example.cn"), generate_key=True)
+    job = jobs.submit("pki.batch", {"batch": meta["id"]}, user=admin)
+    assert job.state == "failed" and "li@example.cn" not in job.params
+    assert Certificate.objects.count() == 1
+    folder = settings.DATA_DIR / "pki" / "batches" / meta["id"]
+    assert not (folder / "source").exists()
+    assert batch_jobs.status_of(meta, job.state) == "failed"
+    rerun = jobs.submit("pki.batch", {"batch": meta["id"]}, user=admin)
+    assert rerun.state == "failed" and Certificate.objects.count() == 1

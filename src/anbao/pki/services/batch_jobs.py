@@ -121,26 +121,30 @@ def run(
     owner = User.objects.filter(pk=meta["user"]).first()
     if owner is None:
         raise errors.NotFound(_("the administrator who uploaded the batch no longer exists"))
-    # Checked again: the database may have changed since the upload.
-    header, rows = batch.read_table(f"upload{meta['suffix']}", data)
-    planned = batch.plan(header, rows, meta["profile"] or None)
+    try:
+        # Checked again: the database may have changed since the upload.
+        header, rows = batch.read_table(f"upload{meta['suffix']}", data)
+        planned = batch.plan(header, rows, meta["profile"] or None)
 
-    def deliver(items: list[batch.BatchItem]) -> None:
-        pickup.offer(
-            result_zip(items),
-            user=owner,
-            filename=f"batch-{batch_id[:8]}.zip",
-            content_type=ZIP_TYPE,
-            object_type="batch",
-            object_id=batch_id,
-            lifetime=pickup.BATCH_LIFETIME,
-            token=batch_id,
+        def deliver(items: list[batch.BatchItem]) -> None:
+            pickup.offer(
+                result_zip(items),
+                user=owner,
+                filename=f"batch-{batch_id[:8]}.zip",
+                content_type=ZIP_TYPE,
+                object_type="batch",
+                object_id=batch_id,
+                lifetime=pickup.BATCH_LIFETIME,
+                token=batch_id,
+            )
+
+        items = batch.issue_batch(
+            planned, dual=bool(meta["dual"]), actor=actor, progress=progress, deliver=deliver
         )
-
-    items = batch.issue_batch(
-        planned, dual=bool(meta["dual"]), actor=actor, progress=progress, deliver=deliver
-    )
-    source.unlink(missing_ok=True)  # the holders' data is not kept beyond the run
+    finally:
+        # The holders' data is not kept beyond the run, whether it succeeded or not: after
+        # a failure the administrator corrects the file and uploads it again.
+        source.unlink(missing_ok=True)
     issued = sum(1 for i in items if i.issued)
     return {"batch": batch_id, "rows": len(items), "issued": issued, "skipped": len(items) - issued}
 
@@ -179,13 +183,15 @@ def result_zip(items: list[batch.BatchItem]) -> bytes:
     return buffer.getvalue()
 
 
-def status_of(meta: dict[str, Any], now: dt.datetime | None = None) -> str:
-    """waiting (job not finished), ready (download waiting), taken, or expired."""
+def status_of(meta: dict[str, Any], job_state: str = "", now: dt.datetime | None = None) -> str:
+    """ready (the ZIP waits), taken, expired (not taken in time), else the job's state."""
     if meta.get("downloaded_at"):
         return "taken"
     if pickup.peek(meta["id"], now=now) is not None:
         return "ready"
-    return "waiting" if (_dir(meta["id"]) / "source").exists() else "expired"
+    if job_state == "succeeded":
+        return "expired"
+    return job_state or "queued"
 
 
 def mark_taken(batch_id: str) -> None:

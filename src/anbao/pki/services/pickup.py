@@ -114,6 +114,7 @@ def take(
 ) -> Pickup:
     """Hand out the pickup once, to its owner; audited whether given or refused."""
     now = now or timezone.now()
+    purge(now=now)
     header = peek(token, now=now)
     if header is None:
         record(
