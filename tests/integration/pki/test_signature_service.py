@@ -249,3 +249,33 @@ def test_server_signature_verifies_in_the_service_and_in_openssl(api, tmp_path):
         text=True,
     )
     assert "Signature Verified Successfully" in ok.stdout
+
+
+def test_cms_sign_and_verify_round_trip(api, holder):
+    made = api("/api/signatures/cms/sign/", {"message": b64(MESSAGE)})
+    assert made.status_code == 200, made.content
+    cms_b64 = made.json()["cms"]
+    ok = api("/api/signatures/cms/verify/", {"message": b64(MESSAGE), "cms": cms_b64})
+    assert ok.json()["valid"] is True, ok.content
+    bad = api("/api/signatures/cms/verify/", {"message": b64(MESSAGE + b"x"), "cms": cms_b64})
+    assert bad.json() == {**bad.json(), "valid": False, "reason": "signature_invalid"}
+
+
+def test_cms_by_a_holder_key_and_revocation(api, holder):
+    from asn1crypto import x509
+
+    from anbao.pki.core.cms import sign_detached
+
+    result, key = holder
+    cert = x509.Certificate.load(bytes(result.signing.der))
+    signed = sign_detached(MESSAGE, cert, key.sign, now=dt.datetime.now(dt.UTC))
+    body = {"message": b64(MESSAGE), "cms": b64(signed)}
+    assert api("/api/signatures/cms/verify/", body).json()["valid"] is True
+    status.revoke(result.signing.serial, "key_compromise")
+    assert api("/api/signatures/cms/verify/", body).json()["reason"] == "certificate_revoked"
+
+
+@pytest.mark.parametrize("cms", [b64(b"garbage"), b64(b"\x30\x03\x06\x01\x00"), "AA=="])
+def test_cms_garbage_is_400(api, cms):
+    resp = api("/api/signatures/cms/verify/", {"message": b64(MESSAGE), "cms": cms})
+    assert resp.status_code == 400 and resp.json()["error"]["code"] == "invalid_cms"

@@ -24,7 +24,7 @@ from anbao.pki.services.authority import issuing_ca, issuing_certificate, links,
 from anbao.pki.services.status import get as get_certificate
 from anbao.sm import DEFAULT_ID, SM2PrivateKey, sm3
 from anbao.sm.encoding import load_signature
-from anbao.sm.errors import SMError
+from anbao.sm.errors import InvalidSignature, SMError
 
 log = logging.getLogger(__name__)
 MAX_MESSAGE = 10 * 1024 * 1024
@@ -97,17 +97,26 @@ def verify(
         if certificate is not None
         else asn1_x509.Certificate.load(bytes(get_certificate(serial or "").der))
     )
-    checks = [
+    reason = None
+    try:
+        V.verify_signed_by(cert, _checks(now), message, signature, distinguishing_id)
+    except V.Refused as refused:
+        reason = refused.reason
+    return _conclude(cert, reason, message, actor)
+
+
+def _checks(now: dt.datetime | None) -> list[V.Check]:
+    return [
         V.IssuedBy([issuing_certificate()]),
         V.ValidAt(now or timezone.now()),
         V.NotRevoked(_is_revoked),
         V.KeyUsage("digital_signature"),
     ]
-    reason = None
-    try:
-        V.verify_signed_by(cert, checks, message, signature, distinguishing_id)
-    except V.Refused as refused:
-        reason = refused.reason
+
+
+def _conclude(
+    cert: asn1_x509.Certificate, reason: str | None, message: bytes, actor: object
+) -> Verdict:
     verdict = Verdict(
         valid=reason is None,
         reason=reason,
@@ -204,3 +213,52 @@ def sign(
         details={"message_sm3": sm3(message).hex(), "serial": service.certificate.serial},
     )
     return signature, bytes(pem.armor("CERTIFICATE", bytes(service.certificate.der)))
+
+
+def verify_cms(
+    signed: bytes,
+    message: bytes,
+    *,
+    certificate: bytes | None = None,
+    distinguishing_id: bytes = DEFAULT_ID,
+    actor: object = None,
+    now: dt.datetime | None = None,
+) -> Verdict:
+    """Check a detached GM/T 0010 SignedData over ``message`` and its signer's certificate."""
+    from anbao.pki.core import cms
+
+    if len(message) > MAX_MESSAGE:
+        raise errors.ValidationError(_("the message is larger than 10 MB"))
+    given = parse_certificate(certificate) if certificate is not None else None
+    signer = cms.signer_of(signed, given)
+    reason = None
+    try:
+        for check in _checks(now):
+            check(signer)
+        cms.verify_detached(
+            signed, message, certificate=signer, distinguishing_id=distinguishing_id
+        )
+    except V.Refused as refused:
+        reason = refused.reason
+    except InvalidSignature:
+        reason = "signature_invalid"
+    return _conclude(signer, reason, message, actor)
+
+
+def sign_cms(message: bytes, *, key_name: str = "default", actor: object = None) -> bytes:
+    """A detached GM/T 0010 SignedData over ``message`` by the server-held key."""
+    from anbao.pki.core import cms
+
+    if len(message) > MAX_MESSAGE:
+        raise errors.ValidationError(_("the message is larger than 10 MB"))
+    service, key = _service_key(key_name)
+    cert = asn1_x509.Certificate.load(bytes(service.certificate.der))
+    signed = cms.sign_detached(message, cert, key.sign, now=timezone.now().replace(microsecond=0))
+    record(
+        "signature.sign_cms",
+        actor=actor,
+        object_type="service_key",
+        object_id=key_name,
+        details={"message_sm3": sm3(message).hex(), "serial": service.certificate.serial},
+    )
+    return signed
