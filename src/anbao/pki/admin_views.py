@@ -152,6 +152,7 @@ def certificate_detail(request: Any, serial: str) -> HttpResponse:
             "has_envelope": EscrowedKey.objects.filter(certificate=cert).exists(),
             "reason_label": REASON_LABELS.get(cert.revocation_reason, cert.revocation_reason),
             "usage_label": USAGE_LABELS.get(cert.usage, cert.usage),
+            "pair_usage_label": USAGE_LABELS.get(pair.usage, pair.usage) if pair else "",
             "fingerprint": ":".join(cert.fingerprint[i : i + 2] for i in range(0, 64, 2)).upper(),
         },
     )

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from anbao.pki.core.crl import Reason
 from anbao.pki.core.profiles import Usage
@@ -34,7 +35,7 @@ USAGE_LABELS: dict[str, Any] = {
 class IssueForm(forms.Form):
     GENERATE, CSR = "generate", "csr"
 
-    name = forms.CharField(label=_("Name"), max_length=64)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=64)
     email = forms.EmailField(label=_("E-mail"), max_length=254)
     unit = forms.CharField(label=_("Unit"), max_length=64, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
@@ -47,7 +48,7 @@ class IssueForm(forms.Form):
     )
     profile = forms.ChoiceField(label=_("Profile"), choices=PROFILE_CHOICES, initial="pc")
     key_source = forms.ChoiceField(
-        label=_("Key"),
+        label=_("Key source"),
         choices=[
             (GENERATE, _("generate the key here (PIN-encrypted file, PIN shown once)")),
             (CSR, _("the holder's PKCS#10 request (CSR)")),
