@@ -51,6 +51,11 @@ def register(subparsers: Any) -> None:
     invite.add_argument("--json", action="store_true", help=_("print JSON"))
     invite.add_argument("--qr", action="store_true", help=_("also print the QR code as text"))
     invite.set_defaults(func=cmd_invite)
+    withdraw = sub.add_parser(
+        "withdraw", help=_("make an open invitation unusable (e.g. the code went astray)")
+    )
+    withdraw.add_argument("id", type=int, metavar="ID", help=_("invitation ID (enrol list)"))
+    withdraw.set_defaults(func=cmd_withdraw)
     lst = sub.add_parser("list", help=_("list invitations (codes are never shown again)"))
     lst.add_argument("--json", action="store_true", help=_("print JSON"))
     lst.set_defaults(func=cmd_list)
@@ -94,12 +99,19 @@ def cmd_invite(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_withdraw(args: argparse.Namespace) -> int:
+    from anbao.enrolment import services
+
+    invitation = services.withdraw(args.id, actor="cli")
+    print(_("The invitation for %(n)s was withdrawn.") % {"n": invitation.name})
+    return 0
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     from anbao.enrolment import services
     from anbao.enrolment.models import Invitation
 
     rows = [(i, str(services.state_of(i))) for i in Invitation.objects.all()]
-    labels = {"open": _("open"), "used": _("used"), "expired": _("expired")}
     if args.json:
         print_json(
             [
@@ -130,7 +142,7 @@ def cmd_list(args: argparse.Namespace) -> int:
                 i.email,
                 i.profile,
                 timezone.localtime(i.expires_at).strftime("%Y-%m-%d %H:%M"),
-                labels[state],
+                services.state_label(core.State(state)),
                 i.certificate_serial,
             )
             for i, state in rows

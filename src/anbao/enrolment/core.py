@@ -24,6 +24,7 @@ class State(enum.StrEnum):
     OPEN = "open"
     USED = "used"
     EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"
 
 
 def new_code(random_bytes: RandomBytes = secrets.token_bytes) -> str:
@@ -45,9 +46,16 @@ def code_hash(code: str) -> str:
     return sm3(code.encode("ascii")).hex()
 
 
-def state(expires_at: dt.datetime, used_at: dt.datetime | None, now: dt.datetime) -> State:
+def state(
+    expires_at: dt.datetime,
+    used_at: dt.datetime | None,
+    now: dt.datetime,
+    withdrawn_at: dt.datetime | None = None,
+) -> State:
     if used_at is not None:
         return State.USED
+    if withdrawn_at is not None:
+        return State.WITHDRAWN
     if now >= expires_at:
         return State.EXPIRED
     return State.OPEN

@@ -20,6 +20,7 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(_("expires"))
     used_at = models.DateTimeField(_("used"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     certificate_serial = models.CharField(max_length=64, blank=True)
     encryption_serial = models.CharField(max_length=64, blank=True)
 

@@ -129,6 +129,45 @@ def create_invitation(
     return invitation, code
 
 
+def withdraw(
+    invitation_id: int, *, actor: Any = None, request: Any = None, now: dt.datetime | None = None
+) -> Invitation:
+    """Make an open invitation unusable (e.g. the code reached the wrong person)."""
+    now = _now(now)
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().filter(pk=invitation_id).first()
+        if invitation is None:
+            raise errors.NotFound(
+                _("no invitation %(id)s") % {"id": invitation_id}, code="invitation_not_found"
+            )
+        current = state_of(invitation, now)
+        if current is not core.State.OPEN:
+            raise errors.Conflict(
+                _("the invitation is %(state)s already") % {"state": state_label(current)},
+                code="invitation_not_open",
+            )
+        invitation.withdrawn_at = now
+        invitation.save(update_fields=["withdrawn_at"])
+        record(
+            "enrolment.withdrawn",
+            actor=actor,
+            request=request,
+            object_type="invitation",
+            object_id=invitation.pk,
+            details={"holder": invitation.email},
+        )
+    return invitation
+
+
+def state_label(state: core.State) -> str:
+    return {
+        core.State.OPEN: _("open"),
+        core.State.USED: _("used"),
+        core.State.EXPIRED: _("expired"),
+        core.State.WITHDRAWN: _("withdrawn"),
+    }[state]
+
+
 def _check_holder(data: HolderInput) -> None:
     """Refuse now what issuance would refuse later, while the administrator is here."""
     if data.username and (len(data.username) > 150 or not set(data.username) <= USERNAME_CHARS):
@@ -157,7 +196,7 @@ def _actor_name(actor: Any, request: Any) -> str:
 
 
 def state_of(invitation: Invitation, now: dt.datetime | None = None) -> core.State:
-    return core.state(invitation.expires_at, invitation.used_at, _now(now))
+    return core.state(invitation.expires_at, invitation.used_at, _now(now), invitation.withdrawn_at)
 
 
 def _check_rate(request: Any, now: dt.datetime) -> None:
@@ -220,6 +259,14 @@ def _find(code: str, now: dt.datetime, *, lock: bool) -> Invitation:
     current = state_of(invitation, now)
     if current is core.State.USED:
         raise _used()
+    if current is core.State.WITHDRAWN:
+        raise Gone(
+            _(
+                "this enrolment code has been withdrawn: ask your security administrator for "
+                "a new invitation"
+            ),
+            code="invitation_withdrawn",
+        )
     if current is core.State.EXPIRED:
         raise Gone(
             _(
@@ -298,7 +345,9 @@ def enrol(
             encryption = pair.encryption
             # The conditional update is what makes the code single-use under concurrency,
             # on SQLite (no row locks) as on PostgreSQL.
-            claimed = Invitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(
+            claimed = Invitation.objects.filter(
+                pk=invitation.pk, used_at__isnull=True, withdrawn_at__isnull=True
+            ).update(
                 used_at=now,
                 certificate_serial=pair.signing.serial,
                 encryption_serial=encryption.serial if encryption else "",

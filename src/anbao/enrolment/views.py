@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import segno
+from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -63,6 +64,22 @@ def invitations(request: Any) -> HttpResponse:
         for i in Invitation.objects.all()[:200]
     ]
     return render(request, "enrolment/invitations.html", {"form": form, "rows": rows})
+
+
+@requires(Capability.PKI_MANAGE)
+@require_http_methods(["POST"])
+def withdraw(request: Any, pk: int) -> HttpResponse:
+    try:
+        invitation = services.withdraw(pk, request=request)
+    except errors.NotFound as exc:
+        return render(request, "enrolment/invalid.html", {"message": exc.message}, status=404)
+    except errors.Error as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("The invitation for %(n)s was withdrawn.") % {"n": invitation.name}
+        )
+    return redirect("enrolment:invitations")
 
 
 def _page_messages() -> dict[str, str]:

@@ -73,3 +73,14 @@ def test_invite_errors_exit_2_with_one_line(ca, capsys, extra):
 def test_invite_without_a_ca_exits_2(db, capsys):
     assert main(["enrol", "invite", "--name", "周", "--email", "zhou@hospital.example"]) == 2
     assert "anbao ca init" in capsys.readouterr().err
+
+
+def test_withdraw(ca, capsys):
+    assert main(["enrol", "invite", "--name", "吴", "--email", "wu@hospital.example"]) == 0
+    invitation = Invitation.objects.get()
+    assert main(["enrol", "withdraw", str(invitation.pk)]) == 0
+    capsys.readouterr()
+    assert main(["enrol", "list", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["state"] == "withdrawn"
+    assert main(["enrol", "withdraw", str(invitation.pk)]) == 2
+    assert main(["enrol", "withdraw", "424242"]) == 2

@@ -203,3 +203,19 @@ def test_invitation_refuses_a_bad_username_or_a_taken_email_at_once(invite, clie
     with pytest.raises(errors.Conflict):
         invite(name="另一个人")  # same e-mail, another name
     invite()  # the same holder again (e.g. a new device) is fine
+
+
+def test_a_withdrawn_code_is_refused(client, invite, openssl_csr):
+    from anbao import errors
+
+    invitation, code = invite()
+    services.withdraw(invitation.pk, actor="test")
+    response = post(client, code, openssl_csr()[0])
+    assert response.status_code == 410
+    assert response.json()["error"]["code"] == "invitation_withdrawn"
+    assert not Certificate.objects.exists()
+    with pytest.raises(errors.Conflict):
+        services.withdraw(invitation.pk, actor="test")
+    with pytest.raises(errors.NotFound):
+        services.withdraw(999999, actor="test")
+    assert "enrolment.withdrawn" in actions()

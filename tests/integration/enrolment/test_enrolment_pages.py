@@ -87,3 +87,20 @@ def test_enrolment_page_explains_a_bad_code_in_chinese(client, invite, state):
     message = re.search(r'id="enrol-error"[^>]*>([^<]+)<', response.content.decode()).group(1)
     assert {"used": "已被使用", "expired": "已过期", "wrong": "无效"}[state] in message
     assert AuditRecord.objects.filter(action="enrolment.failed").count() == 1
+
+
+def test_security_admin_withdraws_an_open_invitation(client_as, invite):
+    invitation, code = invite()
+    client = client_as(Role.SECURITY_ADMIN)
+    assert (
+        f"/enrol/invitations/{invitation.pk}/withdraw/"
+        in client.get("/enrol/invitations/").content.decode()
+    )
+    response = client.post(f"/enrol/invitations/{invitation.pk}/withdraw/", follow=True)
+    assert response.status_code == 200
+    invitation.refresh_from_db()
+    assert invitation.withdrawn_at is not None
+    assert client.get(f"/enrol/{code}/").status_code == 410
+    again = client.post(f"/enrol/invitations/{invitation.pk}/withdraw/", follow=True)
+    assert again.status_code == 200 and "error" in again.content.decode()
+    assert client.post("/enrol/invitations/999999/withdraw/").status_code == 404
