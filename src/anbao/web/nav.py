@@ -23,5 +23,6 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Users"), "accounts:user_list", Capability.USERS_MANAGE),
     NavItem(_("Locked accounts"), "accounts:lockouts", Capability.SECURITY_MANAGE),
     NavItem(_("Certificates"), "pki:admin_certificates", Capability.PKI_MANAGE),
+    NavItem(_("Enrolment invitations"), "enrolment:invitations", Capability.PKI_MANAGE),
     NavItem(_("Audit trail"), "audit:list", Capability.AUDIT_VIEW),
 ]
