@@ -168,6 +168,8 @@ def http_verify_rate(data_dir: Path, seconds: float, clients: int) -> tuple[floa
                 break
             except OSError:
                 time.sleep(0.2)
+        else:
+            raise SystemExit("anbao serve did not start:\n" + log_path.read_text()[-2000:])
         # Warm up, then count answers for a fixed time from `clients` keep-alive clients.
         counts = [0] * clients
         stop = time.perf_counter() + seconds
