@@ -154,11 +154,13 @@ def http_verify_rate(data_dir: Path, seconds: float, clients: int) -> tuple[floa
     connections.close_all()
     port = free_port()
     env = {**os.environ, "ANBAO_DATA_DIR": str(data_dir)}
+    log_path = data_dir.parent / "serve.log"
+    log_file = open(log_path, "w")  # noqa: SIM115 - closed with the server below
     server = subprocess.Popen(
         [ANBAO, "serve", "--port", str(port), "--workers", "2"],
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -202,6 +204,7 @@ def http_verify_rate(data_dir: Path, seconds: float, clients: int) -> tuple[floa
     finally:
         server.terminate()
         server.wait(timeout=20)
+        log_file.close()
 
 
 def main() -> None:
