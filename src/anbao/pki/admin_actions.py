@@ -6,6 +6,7 @@ Every action is a POST with the CSRF token. A service's refusal is shown as a fo
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from typing import Any
 
@@ -172,7 +173,8 @@ def _with_state(meta: dict[str, Any]) -> dict[str, Any]:
 
     job = Job.objects.filter(pk=meta["job"]).first() if meta.get("job") else None
     state = batch_jobs.status_of(meta, job.state if job else "")
-    return {**meta, "state": state, "job_row": job}
+    created = dt.datetime.fromisoformat(meta["created"])
+    return {**meta, "state": state, "job_row": job, "created_at": created}
 
 
 def _own_batch(request: Any, batch_id: str) -> dict[str, Any]:
