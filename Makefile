@@ -51,7 +51,7 @@ lint: install
 	$(BIN)/mypy $(MYPY_STRICT)
 
 test: install system-deps lint
-	$(BIN)/pytest -q -p no:cacheprovider
+	$(BIN)/pytest -q -p no:cacheprovider --cov=anbao --cov-report=term:skip-covered
 	ANBAO_TEST_DATABASE=postgres $(BIN)/pytest -q -p no:cacheprovider -m "not external and not e2e" tests/integration
 
 test-unit: install
