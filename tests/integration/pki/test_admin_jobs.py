@@ -176,9 +176,15 @@ def test_expiry_notice_tells_holder_and_security_admins_once(ca, eager, make_use
         generate_key=True,
         now=timezone.now() - dt.timedelta(days=350),
     )
-    from anbao.pki.services.status import revoke
+    renewed = issuance.issue(
+        issuance.HolderInput(name="赵六", email="zl@example.cn"),
+        generate_key=True,
+        now=timezone.now() - dt.timedelta(days=340),
+    )
+    from anbao.pki.services.status import renew, revoke
 
     revoke(revoked.signing.serial, "superseded")
+    renew(renewed.signing.serial)
     job = jobs.submit("pki.expiry_notice", {}, actor="cli")
     assert job.state == "succeeded", job.error
     assert job.result == {"certificates": 1, "notifications": 3}

@@ -24,6 +24,7 @@ def expiring(now: dt.datetime, days: int = NOTICE_DAYS) -> Any:
 
     An encryption certificate issued as the pair of a signing certificate shares its
     validity and is renewed with it, so the notice about the signing certificate covers it.
+    A certificate renewed already (a valid renewal exists) needs no notice.
     """
     return (
         Certificate.objects.select_related("holder", "holder__user")
@@ -33,6 +34,7 @@ def expiring(now: dt.datetime, days: int = NOTICE_DAYS) -> Any:
             not_after__lte=now + dt.timedelta(days=days),
         )
         .filter(paired_with__isnull=True)
+        .exclude(renewals__status=Certificate.VALID)
         .order_by("not_after")
     )
 
