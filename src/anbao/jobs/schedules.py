@@ -33,6 +33,10 @@ SCHEDULES: list[Periodic] = [
     Periodic("audit-verify-daily", "audit.verify", "30 2 * * *"),
     # Records older than ANBAO_AUDIT_RETENTION_DAYS (never under 180) go, leaving an anchor.
     Periodic("audit-retention-daily", "audit.purge", "45 2 * * *"),
+    # Holders and security administrators hear of a certificate 30 days before it expires.
+    Periodic("pki-expiry-notice-daily", "pki.expiry_notice", "0 8 * * *"),
+    # A fresh CRL every day, so relying parties never hold one past its nextUpdate.
+    Periodic("pki-crl-daily", "pki.crl", "every 24h"),
 ]
 
 

@@ -48,11 +48,20 @@ def _kek() -> bytes:
     return data
 
 
+def seal(data: bytes, context: str) -> bytes:
+    """SM4-GCM under the KEK, bound to ``context`` (a blob moved elsewhere does not open)."""
+    return wrap(_kek(), data, context.encode())
+
+
+def unseal(blob: bytes, context: str) -> bytes:
+    return unwrap(_kek(), bytes(blob), context.encode())
+
+
 def wrap_key(key: SM2PrivateKey, context: str) -> bytes:
-    return wrap(_kek(), key.to_pkcs8_der(), context.encode())
+    return seal(key.to_pkcs8_der(), context)
 
 
 def unwrap_key(blob: bytes, context: str) -> SM2PrivateKey:
     from anbao.sm import load_private_key
 
-    return load_private_key(unwrap(_kek(), bytes(blob), context.encode()))
+    return load_private_key(unseal(blob, context))

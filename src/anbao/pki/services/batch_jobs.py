@@ -28,7 +28,6 @@ from django.utils.translation import gettext as _
 from anbao import errors
 from anbao.audit.services import record
 from anbao.pki import keystore
-from anbao.pki.core.envelope import unwrap, wrap
 from anbao.pki.services import batch, pickup
 from anbao.pki.services.authority import issuing_certificate
 from anbao.pki.services.issuance import IssuedPair, certificate_pem
@@ -63,7 +62,7 @@ def stage(
     folder = _dir(batch_id)
     folder.mkdir(parents=True, mode=0o700)
     suffix = Path(filename).suffix.lower()
-    _write(folder / "source", wrap(keystore._kek(), data, f"batch:{batch_id}".encode()))
+    _write(folder / "source", keystore.seal(data, f"batch:{batch_id}"))
     meta = {
         "id": batch_id,
         "user": user.pk,
@@ -115,7 +114,7 @@ def run(
     meta = load_meta(batch_id)
     source = _dir(batch_id) / "source"
     try:
-        data = unwrap(keystore._kek(), source.read_bytes(), f"batch:{batch_id}".encode())
+        data = keystore.unseal(source.read_bytes(), f"batch:{batch_id}")
     except FileNotFoundError:
         raise errors.Conflict(_("the batch %(b)s has run already") % {"b": batch_id}) from None
     owner = User.objects.filter(pk=meta["user"]).first()

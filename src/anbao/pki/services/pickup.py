@@ -25,7 +25,6 @@ from django.utils.translation import gettext as _
 from anbao import errors
 from anbao.audit.services import DENIED, FAILURE, record
 from anbao.pki import keystore
-from anbao.pki.core.envelope import unwrap, wrap
 
 KEY_LIFETIME = dt.timedelta(minutes=10)
 BATCH_LIFETIME = dt.timedelta(hours=24)
@@ -84,7 +83,7 @@ def offer(
         "object_id": object_id,
         "expires": (now + lifetime).timestamp(),
     }
-    sealed = wrap(keystore._kek(), data, f"pickup:{token}".encode())
+    sealed = keystore.seal(data, f"pickup:{token}")
     path = _path(token)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as fh:
@@ -142,7 +141,7 @@ def take(
         raise _gone() from None
     try:
         header, sealed = _read(claimed)
-        data = unwrap(keystore._kek(), sealed, f"pickup:{token}".encode())
+        data = keystore.unseal(sealed, f"pickup:{token}")
     except Exception as exc:  # noqa: BLE001 - damaged file or changed KEK: refuse, keep nothing
         record(
             "pickup.take",
