@@ -87,6 +87,20 @@ VERDICT = inline_serializer(
 )
 
 
+def verdict_body(verdict: signatures.Verdict) -> dict[str, Any]:
+    """The JSON answer of every verification route."""
+    return {
+        "valid": verdict.valid,
+        "reason": verdict.reason,
+        "message": signatures.reason_message(verdict.reason),
+        "certificate": {
+            "serial": verdict.serial,
+            "subject": verdict.subject,
+            "not_after": verdict.not_after,
+        },
+    }
+
+
 class SignatureVerify(APIView):
     permission_classes = [HasCapability]
     capability = Capability.SIGNATURE_VERIFY
@@ -104,18 +118,7 @@ class SignatureVerify(APIView):
             distinguishing_id=data["id"].encode(),
             actor=request.user,
         )
-        return Response(
-            {
-                "valid": verdict.valid,
-                "reason": verdict.reason,
-                "message": signatures.reason_message(verdict.reason),
-                "certificate": {
-                    "serial": verdict.serial,
-                    "subject": verdict.subject,
-                    "not_after": verdict.not_after,
-                },
-            }
-        )
+        return Response(verdict_body(verdict))
 
 
 class SignRequest(serializers.Serializer):

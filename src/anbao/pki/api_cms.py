@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from anbao.accounts.access import HasCapability
 from anbao.accounts.core import Capability
-from anbao.pki.api import VERDICT, Base64Field
+from anbao.pki.api import VERDICT, Base64Field, verdict_body
 from anbao.pki.services import signatures
 
 
@@ -43,18 +43,7 @@ class CMSVerify(APIView):
             distinguishing_id=data["id"].encode(),
             actor=request.user,
         )
-        return Response(
-            {
-                "valid": verdict.valid,
-                "reason": verdict.reason,
-                "message": signatures.reason_message(verdict.reason),
-                "certificate": {
-                    "serial": verdict.serial,
-                    "subject": verdict.subject,
-                    "not_after": verdict.not_after,
-                },
-            }
-        )
+        return Response(verdict_body(verdict))
 
 
 class CMSSignRequest(serializers.Serializer):
