@@ -14,7 +14,8 @@ DEB_PROBES := /usr/bin/openssl /usr/bin/soffice /usr/bin/pdftotext /usr/bin/chro
 # The pure cores, type-checked strictly (pyproject.toml [tool.mypy] overrides).
 MYPY_STRICT := src/anbao/conf.py src/anbao/audit/core.py src/anbao/accounts/core.py \
                src/anbao/jobs/core.py src/anbao/reports/core.py src/anbao/engagement/core \
-               src/anbao/sm src/anbao/pki/core src/anbao/enrolment/core.py
+               src/anbao/sm src/anbao/pki/core src/anbao/enrolment/core.py \
+               src/anbao/oidc/core.py
 
 .PHONY: install run test test-unit test-postgres system-deps lint bench clean messages js
 

@@ -6,6 +6,7 @@ import secrets
 from pathlib import Path
 
 from anbao import conf
+from anbao.oidc.keys import lazy_private_key
 
 ENV = conf.from_environ()
 BASE_DIR = Path(__file__).resolve().parent
@@ -40,6 +41,8 @@ INSTALLED_APPS = [
     "anbao.pki",
     "anbao.enrolment",
     "anbao.notifications",
+    "oauth2_provider",
+    "anbao.oidc",
     "anbao.web",
 ]
 
@@ -177,6 +180,36 @@ SPECTACULAR_SETTINGS = {
         "CertificateStatusEnum": "anbao.pki.models.Certificate.STATUS_CHOICES",
     },
 }
+
+# OpenID Connect provider (anbao.oidc, docs/oidc.md): authorization code + PKCE only.
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_ISS_ENDPOINT": SITE_URL,
+    "OIDC_RSA_PRIVATE_KEY": lazy_private_key(DATA_DIR),
+    "OAUTH2_VALIDATOR_CLASS": "anbao.oidc.validators.AnbaoOAuth2Validator",
+    "SCOPES": {"openid": "OpenID Connect", "profile": "Profile", "email": "E-mail"},
+    "DEFAULT_SCOPES": ["openid"],
+    "PKCE_REQUIRED": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],  # http: loopback only (anbao.oidc.core)
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 900,
+    "ID_TOKEN_EXPIRE_SECONDS": 900,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": SESSION_COOKIE_AGE,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "refresh_token"],
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+}
+# DOT's models are swappable: anbao.oidc's foreign keys to them need the names spelled out.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"
 
 # Jobs: in-process unless a broker is configured.
 CELERY_BROKER_URL = ENV.broker_url

@@ -19,6 +19,8 @@ urlpatterns = [
     path("pki/", include("anbao.pki.urls")),
     path("enrol/", include("anbao.enrolment.urls")),
     path("notifications/", include("anbao.notifications.urls")),
+    path("oidc/", include("anbao.oidc.urls")),
+    path("", include("anbao.oidc.protocol_urls")),
     path("api/schema/", public(SpectacularAPIView.as_view()), name="api-schema"),
     path(
         "api/docs/",

@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "anbao.sm.cli",
     "anbao.pki.cli",
     "anbao.enrolment.cli",
+    "anbao.oidc.cli",
 )
 
 

@@ -21,6 +21,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Reports"), "reports:list", Capability.REPORT_VIEW),
     NavItem(_("Jobs"), "jobs:list", Capability.JOBS_VIEW),
     NavItem(_("Users"), "accounts:user_list", Capability.USERS_MANAGE),
+    NavItem(_("Sign-in clients"), "oidc:client_list", Capability.USERS_MANAGE),
     NavItem(_("Locked accounts"), "accounts:lockouts", Capability.SECURITY_MANAGE),
     NavItem(_("Certificates"), "pki:admin_certificates", Capability.PKI_MANAGE),
     NavItem(_("Enrolment invitations"), "enrolment:invitations", Capability.PKI_MANAGE),

@@ -1,0 +1,157 @@
+"""The OpenID Connect protocol endpoints: DOT's views with anbao's consent and step-up.
+
+``AuthorizeView`` is where the session is: it refuses a sign-in weaker than the client (or
+the request's ``acr_values``) requires, and hands the session's sign-in facts to the
+validator with the authorization code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from oauth2_provider.exceptions import OAuthToolkitError
+from oauth2_provider.forms import AllowForm
+from oauth2_provider.models import get_application_model
+from oauth2_provider.views import AuthorizationView, RPInitiatedLogoutView
+
+from anbao.audit.services import DENIED, record
+from anbao.oidc import core
+from anbao.oidc.models import ClientPolicy
+from anbao.oidc.validators import REQUEST_ATTR
+
+SCOPE_LABELS = {
+    "openid": gettext_lazy("Confirm who you are (your anbao account ID)"),
+    "profile": gettext_lazy("Your user name, full name and role"),
+    "email": gettext_lazy("Your e-mail address"),
+}
+
+
+class ConsentForm(AllowForm):
+    acr_values = forms.CharField(required=False, widget=forms.HiddenInput())
+
+
+def session_sign_in(request: Any) -> core.SignIn:
+    last_login = request.user.last_login
+    return core.sign_in_from_session(
+        request.session, int(last_login.timestamp()) if last_login else None
+    )
+
+
+class AuthorizeView(AuthorizationView):
+    template_name = "oidc/authorize.html"
+    form_class = ConsentForm
+
+    def get_initial(self) -> dict[str, Any]:
+        initial: dict[str, Any] = super().get_initial()
+        initial["acr_values"] = self.request.GET.get("acr_values", "")
+        return initial
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_context_data(**kwargs)
+        context["scope_labels"] = [SCOPE_LABELS.get(s, s) for s in context.get("scopes", [])]
+        return context
+
+    def get(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            _scopes, credentials = self.validate_authorization_request(request)
+        except OAuthToolkitError:
+            return super().get(request, *args, **kwargs)  # DOT answers the error
+        application = get_application_model().objects.get(client_id=credentials["client_id"])
+        refusal = self._refuse_weak_sign_in(application, request.GET.get("acr_values"), credentials)
+        return refusal or super().get(request, *args, **kwargs)
+
+    def form_valid(self, form: Any) -> Any:
+        application = (
+            get_application_model().objects.filter(client_id=form.cleaned_data["client_id"]).first()
+        )
+        if application is not None and form.cleaned_data.get("allow"):
+            credentials = {
+                "redirect_uri": form.cleaned_data["redirect_uri"],
+                "state": form.cleaned_data.get("state"),
+            }
+            if application.redirect_uri_allowed(credentials["redirect_uri"]):
+                refusal = self._refuse_weak_sign_in(
+                    application, form.cleaned_data.get("acr_values"), credentials
+                )
+                if refusal is not None:
+                    return refusal
+        return super().form_valid(form)
+
+    def create_authorization_response(
+        self, request: Any, scopes: Any, credentials: dict[str, Any], allow: bool
+    ) -> Any:
+        # oauthlib copies the credentials onto its request: the validator saves them
+        # with the authorization code (AnbaoOAuth2Validator.save_authorization_code).
+        credentials[REQUEST_ATTR] = session_sign_in(request)
+        uri, headers, body, status = super().create_authorization_response(
+            request, scopes, credentials, allow
+        )
+        if allow:
+            record(
+                "oidc.authorized",
+                request=request,
+                object_type="oidc_client",
+                object_id=credentials.get("client_id", ""),
+                details={"scopes": scopes, "acr": credentials[REQUEST_ATTR].acr},
+            )
+        return uri, headers, body, status
+
+    def _refuse_weak_sign_in(
+        self, application: Any, acr_values: str | None, credentials: dict[str, Any]
+    ) -> Any:
+        """None when the session's sign-in is strong enough, else the answer to give.
+
+        ``prompt=none``: the OIDC ``login_required`` error to the client. Otherwise the
+        person is signed out and sent to the sign-in page, ``next`` bringing them back here.
+        """
+        policy = ClientPolicy.objects.filter(application=application).first()
+        needed = core.required_acr(acr_values, bool(policy and policy.require_certificate))
+        sign_in = session_sign_in(self.request)
+        if sign_in.satisfies(needed):
+            return None
+        record(
+            "oidc.step_up_required",
+            request=self.request,
+            object_type="oidc_client",
+            object_id=application.client_id,
+            outcome=DENIED,
+            details={"required_acr": needed, "session_acr": sign_in.acr},
+        )
+        if "none" in self.request.GET.get("prompt", "").split():
+            params = {"error": "login_required"}
+            if credentials.get("state"):
+                params["state"] = credentials["state"]
+            uri = credentials["redirect_uri"]
+            return self.redirect(
+                uri + ("&" if "?" in uri else "?") + urlencode(params), application
+            )
+        next_url = self.request.get_full_path()
+        if self.request.method == "POST":
+            next_url = _authorize_url_from_form(self.request.POST)
+        logout(self.request)
+        messages.warning(
+            self.request,
+            _("%(client)s requires signing in with your certificate. Please sign in again.")
+            % {"client": application.name},
+        )
+        return redirect_to_login(next_url)
+
+
+def _authorize_url_from_form(post: Any) -> str:
+    from django.urls import reverse
+
+    keys = ("client_id", "redirect_uri", "response_type", "scope", "state", "nonce")
+    keys += ("code_challenge", "code_challenge_method", "acr_values")
+    params = {k: post[k] for k in keys if post.get(k)}
+    return reverse("oauth2_provider:authorize") + "?" + urlencode(params)
+
+
+class LogoutView(RPInitiatedLogoutView):
+    template_name = "oidc/logout_confirm.html"
