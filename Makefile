@@ -52,7 +52,7 @@ lint: install
 	$(BIN)/mypy $(MYPY_STRICT)
 
 test: install system-deps lint
-	$(BIN)/pytest -q -p no:cacheprovider --cov=anbao --cov-report=term:skip-covered
+	$(BIN)/pytest -q -p no:cacheprovider -m "not postgres" --cov=anbao --cov-report=term:skip-covered
 	ANBAO_TEST_DATABASE=postgres $(BIN)/pytest -q -p no:cacheprovider -m "not external and not e2e" tests/integration
 
 test-unit: install

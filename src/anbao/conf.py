@@ -29,6 +29,8 @@ class Settings:
     session_idle_seconds: int
     secure_cookies: bool
     site_url: str
+    cert_login_admins: str
+    cert_login_holders: str
 
 
 def _int(env: dict[str, str], name: str, default: int, minimum: int = 0) -> int:
@@ -67,6 +69,16 @@ def from_environ(env: dict[str, str] | None = None) -> Settings:
         for h in (env.get("ANBAO_ALLOWED_HOSTS") or "127.0.0.1,localhost,[::1]").split(",")
         if h.strip()
     )
+    admins = (env.get("ANBAO_CERT_LOGIN_ADMINS") or "enrolled").strip().lower()
+    if admins not in {"required", "enrolled"}:
+        raise ConfigurationError(
+            f"ANBAO_CERT_LOGIN_ADMINS must be required or enrolled, got {admins!r}"
+        )
+    holders = (env.get("ANBAO_CERT_LOGIN_HOLDERS") or "required").strip().lower()
+    if holders not in {"required", "optional"}:
+        raise ConfigurationError(
+            f"ANBAO_CERT_LOGIN_HOLDERS must be required or optional, got {holders!r}"
+        )
     return Settings(
         data_dir=data_dir,
         database_url=env.get("DATABASE_URL", "").strip(),
@@ -80,6 +92,8 @@ def from_environ(env: dict[str, str] | None = None) -> Settings:
         session_idle_seconds=_int(env, "ANBAO_SESSION_IDLE_SECONDS", 15 * 60, 60),
         secure_cookies=_bool(env, "ANBAO_SECURE_COOKIES", False),
         site_url=(env.get("ANBAO_SITE_URL") or "http://127.0.0.1:8000").rstrip("/"),
+        cert_login_admins=admins,
+        cert_login_holders=holders,
     )
 
 

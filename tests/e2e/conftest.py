@@ -57,6 +57,14 @@ class Server:
             check=True,
         )
 
+    def ensure_ca(self) -> None:
+        """The certificate authority of this instance, created by the first test needing it."""
+        try:
+            self.anbao("ca", "init", "--subject", "CN=测试根 CA,O=某市人民医院,C=CN")
+        except subprocess.CalledProcessError as exc:
+            if "exist" not in exc.stderr and "已" not in exc.stderr:
+                raise
+
     def add_user(self, name: str, role: str, password: str) -> None:
         pw = self.data_dir.parent / f"{name}.pw"
         pw.write_text(password + "\n", encoding="utf-8")

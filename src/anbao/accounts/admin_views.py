@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from axes.models import AccessAttempt
-from axes.utils import reset as axes_reset
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -21,7 +17,6 @@ from anbao.accounts import services
 from anbao.accounts.access import requires
 from anbao.accounts.core import Capability
 from anbao.accounts.models import ROLE_CHOICES, User
-from anbao.audit.services import record
 
 
 class UserCreateForm(forms.Form):
@@ -100,11 +95,18 @@ def user_reset_password(request: Any, pk: int) -> HttpResponse:
 
 @requires(Capability.SECURITY_MANAGE)
 def lockouts(request: Any) -> HttpResponse:
-    attempts = AccessAttempt.objects.order_by("-attempt_time")[:200]
-    limit = settings.AXES_FAILURE_LIMIT
-    since = timezone.now() - timezone.timedelta(hours=settings.AXES_COOLOFF_TIME)
+    from anbao.accounts import login
+
+    recent, states = login.overview()
     return render(
-        request, "accounts/lockouts.html", {"attempts": attempts, "limit": limit, "since": since}
+        request,
+        "accounts/lockouts.html",
+        {
+            "recent": recent,
+            "states": states,
+            "account_limit": login.core.ACCOUNT_POLICY.limit,
+            "address_limit": login.core.ADDRESS_POLICY.limit,
+        },
     )
 
 
@@ -115,13 +117,8 @@ def unlock(request: Any) -> HttpResponse:
     if not username:
         messages.error(request, _("No user name given."))
         return redirect("accounts:lockouts")
-    removed = axes_reset(username=username)
-    record(
-        "auth.unlock",
-        request=request,
-        object_type="user",
-        object_id=username,
-        details={"attempts_removed": removed},
-    )
+    from anbao.accounts import login
+
+    login.unlock(username, request=request)
     messages.success(request, _("%(name)s was unlocked.") % {"name": username})
     return redirect("accounts:lockouts")

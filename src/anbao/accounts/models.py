@@ -93,3 +93,33 @@ class APIToken(models.Model):
         if token.expires_at and token.expires_at <= timezone.now():
             return None
         return token
+
+
+class LoginChallenge(models.Model):
+    """A single-use nonce a holder signs to prove possession of the certificate's key."""
+
+    id = models.UUIDField(primary_key=True)
+    username = models.CharField(max_length=150)
+    nonce = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"challenge {self.id} for {self.username}"
+
+
+class LoginGate(models.Model):
+    """One row per account name and per source address that has tried to sign in.
+
+    Attempts lock the row (SELECT … FOR UPDATE) for their duration, so concurrent attempts
+    for one account or address are counted one after another; ``reset_at`` is the last
+    success or unlock, before which failures no longer count.
+    """
+
+    key = models.CharField(max_length=200, unique=True)  # "user:NAME" or "ip:ADDRESS"
+    reset_at = models.DateTimeField(null=True, blank=True)
+    locked_notified_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.key

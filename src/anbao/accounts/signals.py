@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from axes.signals import user_locked_out
-from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 
 from anbao.audit.services import FAILURE, SUCCESS, record
@@ -33,22 +33,6 @@ def audit_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
             object_type="user",
             object_id=user.get_username(),
         )
-
-
-@receiver(user_login_failed, dispatch_uid="anbao_audit_login_failed")
-def audit_login_failed(
-    sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
-) -> None:
-    username = str(credentials.get("username", ""))[:150]
-    record(
-        "auth.login_failed",
-        actor=username,
-        request=request,
-        object_type="user",
-        object_id=username,
-        outcome=FAILURE,
-        details={"reason": "invalid_credentials"},
-    )
 
 
 @receiver(user_locked_out, dispatch_uid="anbao_audit_lockout")

@@ -8,33 +8,100 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
 
 from anbao import errors
+from anbao.accounts import login as login_service
 from anbao.accounts import services
 from anbao.accounts.access import public, requires
 from anbao.accounts.core import Capability
 
 
-def lockout_response(request: Any, credentials: Any = None, *args: Any, **kwargs: Any) -> Any:
-    """What django-axes answers while an account is locked (423, Chinese message)."""
-    message = _("Too many failed sign-in attempts: the account is locked for 30 minutes.")
-    if request.path.startswith("/api/"):
-        return JsonResponse({"error": {"code": "account_locked", "message": message}}, status=423)
-    form = auth_views.AuthenticationForm(request)
+class LoginForm(forms.Form):
+    username = forms.CharField(
+        label=gettext_lazy("User name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label=gettext_lazy("Password"),
+        max_length=256,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    # Filled in the page by static/accounts/login.js when a key file is used.
+    challenge_id = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    signature = forms.CharField(required=False, max_length=400, widget=forms.HiddenInput)
+    certificate = forms.CharField(required=False, max_length=20_000, widget=forms.HiddenInput)
+
+
+@public
+@sensitive_post_parameters("password")
+@csrf_protect
+@never_cache
+def login(request: Any) -> HttpResponse:
+    """The sign-in page: password, and the holder's certificate key file signed in the page."""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        next_url, {request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    if request.user.is_authenticated and request.method == "GET":
+        return redirect(next_url or "web:home")
+    form = LoginForm(request.POST or None)
+    status = 200
+    locked_message = ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            login_service.login(
+                request,
+                username=data["username"],
+                password=data["password"],
+                challenge_id=data["challenge_id"] or None,
+                signature=data["signature"] or None,
+                certificate_pem=data["certificate"] or None,
+            )
+        except login_service.AccountLocked as exc:
+            locked_message, status = exc.message, 423
+        except errors.Error as exc:
+            form.add_error(None, exc.message)
+            status = exc.http_status
+        else:
+            return redirect(next_url or "web:home")
+    elif request.method == "POST":
+        status = 400
     return render(
-        request, "accounts/login.html", {"form": form, "locked_message": message}, status=423
+        request,
+        "accounts/login.html",
+        {
+            "form": form,
+            "next": next_url,
+            "locked_message": locked_message,
+            "login_messages": _login_messages(),
+        },
+        status=status,
     )
 
 
-login = public(
-    auth_views.LoginView.as_view(
-        template_name="accounts/login.html", redirect_authenticated_user=True
-    )
-)
+def _login_messages() -> dict[str, str]:
+    """What login.js shows, translated here."""
+    return {
+        "need_username": _("Enter your user name first."),
+        "need_pin": _("Enter the PIN of your key file."),
+        "signing": _("Opening the key file and signing…"),
+        "bad_pin": _("The PIN does not open this key file."),
+        "challenge_failed": _("The server did not give a sign-in challenge; try again."),
+        "failed": _("The key file could not be used."),
+    }
+
+
 logout = public(auth_views.LogoutView.as_view())
 
 

@@ -68,7 +68,7 @@ def test_expired_password_must_be_changed(settings, make_user, client):
 
 
 def test_first_login_goes_to_the_password_page_and_then_home(client):
-    _, password = services.create_user("first", "holder")
+    _, password = services.create_user("first", "engineer")
     resp = client.post("/accounts/login/", {"username": "first", "password": password})
     assert resp.status_code == 302
     assert client.get("/").url == "/accounts/password/"
@@ -82,7 +82,7 @@ def test_first_login_goes_to_the_password_page_and_then_home(client):
         {"old_password": password, "new_password": "New-Secret9", "new_password2": "New-Secret9"},
     )
     assert ok.status_code == 302
-    assert client.get("/").status_code == 200
+    assert client.get("/").url == "/engagements/dashboard/"  # an engineer's home
 
 
 def test_five_failures_lock_the_account(client, make_user):
