@@ -17,6 +17,7 @@ EXIT_OK, EXIT_NO, EXIT_USAGE = 0, 1, 2
 # Each module has ``register(subparsers)`` adding its commands with ``func`` defaults.
 COMMAND_MODULES = (
     "anbao.cli.system",
+    "anbao.cli.client",
     "anbao.accounts.cli",
     "anbao.audit.cli",
     "anbao.jobs.cli",
