@@ -37,6 +37,15 @@ class AnbaoOAuth2Validator(OAuth2Validator):
             return None
         return client
 
+    # -- prompt=none (OIDC Core 3.1.2.1): the view has checked the session already ----------
+    def validate_silent_login(self, request: Any) -> bool:
+        # AuthorizeView is behind the sign-in (DOT answers login_required when anonymous).
+        return True
+
+    def validate_silent_authorization(self, request: Any) -> bool:
+        # Without a consent page, only a client the administrator trusts may pass.
+        return bool(request.client and request.client.skip_authorization)
+
     # -- claims ---------------------------------------------------------------------------
     def get_additional_claims(self) -> dict[str, Any]:
         # The request-agnostic form: DOT then lists these claims in the discovery document.

@@ -1,0 +1,241 @@
+"""The authorization and token endpoints refuse what they must (Django test client)."""
+
+from __future__ import annotations
+
+import base64
+import time
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import pytest
+from oidc_helpers import REDIRECT, SCOPE, form_fields, pkce_pair
+
+from anbao.audit.models import AuditRecord
+from anbao.oidc import core, services
+
+pytestmark = pytest.mark.django_db
+
+
+def authorize_url(client, challenge=None, **extra):
+    params = {
+        "response_type": "code",
+        "client_id": client.client_id,
+        "redirect_uri": REDIRECT,
+        "scope": SCOPE,
+        "state": "s-1",
+        "nonce": "n-1",
+    }
+    if challenge:
+        params.update(code_challenge=challenge, code_challenge_method="S256")
+    params.update(extra)
+    return "/o/authorize/?" + urlencode(params)
+
+
+def query(location):
+    return {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
+
+
+def approve(web, url):
+    page = web.get(url)
+    assert page.status_code == 200, page.content[:300]
+    fields = form_fields(page.content.decode(), "authorizationForm")
+    fields["allow"] = "1"
+    response = web.post(url, fields)
+    assert response.status_code == 302
+    return query(response["Location"])
+
+
+def exchange(web, client, code, verifier, **extra):
+    basic = base64.b64encode(f"{client.client_id}:{client.raw_secret}".encode()).decode()
+    data = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT}
+    if verifier is not None:
+        data["code_verifier"] = verifier
+    data.update(extra)
+    return web.post("/o/token/", data, HTTP_AUTHORIZATION=f"Basic {basic}")
+
+
+def signed_in(client, make_user, username="zhang", **session_keys):
+    user = make_user(username, "engineer")
+    client.force_login(user)
+    if session_keys:
+        session = client.session
+        session.update(session_keys)
+        session.save()
+    return user
+
+
+CERTIFICATE_SESSION = {
+    core.SESSION_AMR: ["pwd", "x509", "mfa"],
+    core.SESSION_ACR: core.ACR_CERTIFICATE,
+    core.SESSION_AUTH_TIME: 1_900_000_000,
+}
+
+
+def test_anonymous_is_sent_to_sign_in(client, oidc_client):
+    _verifier, challenge = pkce_pair()
+    response = client.get(authorize_url(oidc_client, challenge))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
+
+
+def test_consent_page_in_chinese_and_deny(client, oidc_client, make_user):
+    signed_in(client, make_user)
+    _verifier, challenge = pkce_pair()
+    url = authorize_url(oidc_client, challenge)
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    text = page.content.decode()
+    assert "精神卫生信息系统" in text and "同意" in text and "拒绝" in text
+    fields = form_fields(text, "authorizationForm")  # no "allow": the person said no
+    response = client.post(url, fields)
+    assert query(response["Location"])["error"] == "access_denied"
+
+
+def test_trusted_client_skips_consent(client, register, make_user):
+    trusted, _secret = register("院内门户", trusted=True)
+    signed_in(client, make_user)
+    _verifier, challenge = pkce_pair()
+    response = client.get(authorize_url(trusted, challenge))
+    assert response.status_code == 302 and "code" in query(response["Location"])
+
+
+def test_pkce_is_required(client, oidc_client, make_user):
+    signed_in(client, make_user)
+    response = client.get(authorize_url(oidc_client))
+    assert response.status_code == 302
+    answer = query(response["Location"])
+    assert answer["error"] == "invalid_request" and "code" not in answer
+
+
+def test_plain_pkce_is_refused(client, oidc_client, make_user):
+    signed_in(client, make_user)
+    verifier, _challenge = pkce_pair()
+    url = authorize_url(oidc_client, code_challenge=verifier, code_challenge_method="plain")
+    answer = approve(client, url)
+    assert answer["error"] == "invalid_request" and "code" not in answer
+
+
+def test_wrong_or_missing_verifier_is_refused(client, oidc_client, make_user):
+    signed_in(client, make_user)
+    verifier, challenge = pkce_pair()
+    code = approve(client, authorize_url(oidc_client, challenge))["code"]
+    client.logout()
+    wrong = exchange(client, oidc_client, code, pkce_pair()[0])
+    assert wrong.status_code == 400 and wrong.json()["error"] == "invalid_grant"
+    missing = exchange(client, oidc_client, code, None)
+    assert missing.status_code == 400
+    assert missing.json()["error"] in {"invalid_request", "invalid_grant"}
+
+
+def test_code_is_good_once(client, oidc_client, make_user):
+    signed_in(client, make_user)
+    verifier, challenge = pkce_pair()
+    code = approve(client, authorize_url(oidc_client, challenge))["code"]
+    assert exchange(client, oidc_client, code, verifier).status_code == 200
+    again = exchange(client, oidc_client, code, verifier)
+    assert again.status_code == 400 and again.json()["error"] == "invalid_grant"
+
+
+def test_wrong_redirect_uri_is_not_followed(client, oidc_client, make_user):
+    signed_in(client, make_user)
+    _verifier, challenge = pkce_pair()
+    url = authorize_url(oidc_client, challenge, redirect_uri="https://evil.example/cb")
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "evil.example" not in response.get("Location", "")
+
+
+def test_disabled_client_is_refused(client, oidc_client, make_user):
+    signed_in(client, make_user)
+    verifier, challenge = pkce_pair()
+    code = approve(client, authorize_url(oidc_client, challenge))["code"]
+    services.set_disabled(oidc_client.client_id, True, actor="test")
+    page = client.get(authorize_url(oidc_client, challenge))
+    assert page.status_code in (400, 401) and "Location" not in page
+    token = exchange(client, oidc_client, code, verifier)
+    assert token.status_code == 401 and token.json()["error"] == "invalid_client"
+
+
+def test_certificate_client_refuses_a_password_session(client, register, make_user):
+    strict, _secret = register("电子签名门户", require_certificate=True)
+    signed_in(client, make_user)
+    _verifier, challenge = pkce_pair()
+    url = authorize_url(strict, challenge)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
+    assert "_auth_user_id" not in client.session  # signed out: sign in again, with the key
+    denied = AuditRecord.objects.filter(action="oidc.step_up_required").get()
+    assert denied.outcome == "denied" and denied.details["required_acr"] == core.ACR_CERTIFICATE
+
+
+def test_prompt_none_gets_login_required(client, register, make_user):
+    strict, _secret = register("电子签名门户", require_certificate=True, trusted=True)
+    signed_in(client, make_user)
+    _verifier, challenge = pkce_pair()
+    response = client.get(authorize_url(strict, challenge, prompt="none"))
+    answer = query(response["Location"])
+    assert response["Location"].startswith(REDIRECT)
+    assert (answer["error"], answer["state"]) == ("login_required", "s-1")
+
+
+def test_prompt_none_without_consent_gets_consent_required(client, oidc_client, make_user):
+    signed_in(client, make_user)
+    _verifier, challenge = pkce_pair()
+    response = client.get(authorize_url(oidc_client, challenge, prompt="none"))
+    assert query(response["Location"])["error"] == "consent_required"
+
+
+def test_acr_values_can_require_the_certificate(client, oidc_client, make_user):
+    signed_in(client, make_user)
+    _verifier, challenge = pkce_pair()
+    url = authorize_url(oidc_client, challenge, acr_values=core.ACR_CERTIFICATE)
+    response = client.get(url)
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_certificate_session_passes_and_the_token_says_so(client, register, make_user):
+    from joserfc import jwt
+    from joserfc.jwk import KeySet
+
+    strict, secret = register("电子签名门户", require_certificate=True)
+    strict.raw_secret = secret
+    signed_in(client, make_user, **CERTIFICATE_SESSION)
+    verifier, challenge = pkce_pair()
+    code = approve(client, authorize_url(strict, challenge))["code"]
+    token = exchange(client, strict, code, verifier).json()
+    jwks = client.get("/o/jwks/").json()
+    claims = jwt.decode(token["id_token"], KeySet.import_key_set(jwks)).claims
+    assert claims["acr"] == core.ACR_CERTIFICATE
+    assert claims["amr"] == ["pwd", "x509", "mfa"]
+    assert claims["auth_time"] == 1_900_000_000
+    assert claims["iss"] == "http://127.0.0.1:8000"  # ANBAO_SITE_URL's default
+
+
+def test_the_session_of_the_approval_counts_not_a_later_one(client, oidc_client, make_user):
+    """The code carries the facts of the approving session, even if that session changes."""
+    from joserfc import jwt
+    from joserfc.jwk import KeySet
+
+    signed_in(client, make_user, **CERTIFICATE_SESSION)
+    verifier, challenge = pkce_pair()
+    code = approve(client, authorize_url(oidc_client, challenge))["code"]
+    client.logout()
+    token = exchange(client, oidc_client, code, verifier).json()
+    jwks = client.get("/o/jwks/").json()
+    claims = jwt.decode(token["id_token"], KeySet.import_key_set(jwks)).claims
+    assert claims["acr"] == core.ACR_CERTIFICATE
+
+
+def test_login_page_session_without_the_keys_is_a_password_sign_in(client, oidc_client, make_user):
+    from joserfc import jwt
+    from joserfc.jwk import KeySet
+
+    user = signed_in(client, make_user)
+    verifier, challenge = pkce_pair()
+    code = approve(client, authorize_url(oidc_client, challenge))["code"]
+    token = exchange(client, oidc_client, code, verifier).json()
+    claims = jwt.decode(token["id_token"], KeySet.import_key_set(client.get("/o/jwks/").json()))
+    user.refresh_from_db()
+    assert claims.claims["amr"] == ["pwd"] and claims.claims["acr"] == core.ACR_PASSWORD
+    assert claims.claims["auth_time"] == int(user.last_login.timestamp())
+    assert abs(claims.claims["auth_time"] - time.time()) < 60
+    assert AuditRecord.objects.filter(action="oidc.authorized").exists()
