@@ -159,8 +159,8 @@ def _check_certificate(
     signature: str,
     certificate_pem: str | None,
     now: dt.datetime,
-) -> str | None:
-    """The reason the certificate part fails, or None when it holds."""
+) -> tuple[str | None, str]:
+    """(the reason the certificate part fails or None, the serial of the certificate used)."""
     from asn1crypto import x509
 
     from anbao.pki.core import validation as V
@@ -172,19 +172,19 @@ def _check_certificate(
 
     challenge, problem = _consume_challenge(challenge_id, username, now)
     if problem:
-        return problem
+        return problem, ""
     assert challenge is not None
     if user is None:
-        return "unknown_user"
+        return "unknown_user", ""
     try:
         der_signature = load_signature(base64.b64decode(signature or "", validate=True))
     except (binascii.Error, ValueError, SMError):
-        return "signature_malformed"
+        return "signature_malformed", ""
     if certificate_pem:
         try:
             cert = parse_certificate(certificate_pem.encode())
         except errors.ValidationError:
-            return "certificate_malformed"
+            return "certificate_malformed", ""
         row = Certificate.objects.filter(serial=serial_hex(cert.serial_number)).first()
     else:
         row = (
@@ -193,7 +193,7 @@ def _check_certificate(
             .first()
         )
         if row is None:
-            return "no_certificate"
+            return "no_certificate", ""
         cert = x509.Certificate.load(bytes(row.der))
     message = core.canonical_challenge(
         settings.SITE_URL, username, challenge.nonce, _iso(challenge.expires_at)
@@ -211,10 +211,10 @@ def _check_certificate(
     try:
         V.verify_signed_by(cert, checks, message, der_signature)
     except V.Refused as refused:
-        return refused.reason
+        return refused.reason, ""
     if row is None or row.holder is None or row.holder.user_id != user.pk:
-        return "certificate_not_owned"
-    return None
+        return "certificate_not_owned", ""
+    return None, row.serial
 
 
 def _refuse(
@@ -352,9 +352,9 @@ def _attempt(
     """One attempt under the gates' locks: (signed in, None) or (None, the refusal)."""
     user = User.objects.filter(username=username).first()
     with_certificate = bool(challenge_id or signature)
-    reason = None
+    reason, serial = None, ""
     if with_certificate:
-        reason = _check_certificate(
+        reason, serial = _check_certificate(
             user, username, challenge_id or "", signature or "", certificate_pem, now
         )
     elif certificate_required(user):
@@ -376,6 +376,8 @@ def _attempt(
     request.session["anbao_amr"] = list(amr)
     request.session["anbao_acr"] = acr
     request.session["anbao_auth_time"] = int(now.timestamp())
+    if serial:  # revoking this certificate ends the session (accounts.middleware)
+        request.session["anbao_cert_serial"] = serial
     return LoggedIn(authed, amr, acr), None
 
 

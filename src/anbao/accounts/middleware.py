@@ -1,4 +1,5 @@
-"""Session idle timeout (MLPS 8.1.4.1 b) and the forced password change."""
+"""Session idle timeout (MLPS 8.1.4.1 b), sessions of revoked certificates, and the forced
+password change."""
 
 from __future__ import annotations
 
@@ -26,18 +27,34 @@ class SessionIdleTimeoutMiddleware:
             now = int(time.time())
             last = request.session.get(LAST_SEEN_KEY)
             if last is not None and now - int(last) > settings.ANBAO_SESSION_IDLE_SECONDS:
-                from anbao.audit.services import record
-
-                record(
-                    "auth.session_timeout",
-                    request=request,
-                    object_type="user",
-                    object_id=request.user.get_username(),
-                )
-                logout(request)
+                _end(request, "auth.session_timeout")
+            elif _certificate_revoked(request.session.get("anbao_cert_serial")):
+                _end(request, "auth.session_revoked")
             else:
                 request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)
+
+
+def _end(request: Any, action: str) -> None:
+    from anbao.audit.services import record
+
+    record(
+        action,
+        request=request,
+        object_type="user",
+        object_id=request.user.get_username(),
+        details={"certificate": request.session.get("anbao_cert_serial", "")},
+    )
+    logout(request)
+
+
+def _certificate_revoked(serial: str | None) -> bool:
+    """Whether the certificate this session signed in with has been revoked since."""
+    if not serial:
+        return False
+    from anbao.pki.models import Certificate
+
+    return Certificate.objects.filter(serial=serial, status=Certificate.REVOKED).exists()
 
 
 class PasswordChangeRequiredMiddleware:

@@ -282,3 +282,25 @@ def test_page_login_shows_the_countdown_in_chinese(client, holder):
     resp = client.post("/accounts/login/", {"username": "zhangsan", "password": "bad"})
     assert resp.status_code == 401
     assert "还可尝试 4 次" in resp.content.decode()
+
+
+def test_revoking_the_certificate_ends_the_session(signed_login, holder, client):
+    _, key, result = holder
+    assert signed_login("zhangsan", PASSWORD, key).status_code == 200
+    assert client.get("/api/me/").status_code == 200
+    status.revoke(result.signing.serial, "key_compromise")
+    assert client.get("/api/me/").status_code == 401
+    assert AuditRecord.objects.filter(action="auth.session_revoked").exists()
+
+
+def test_password_change_ends_other_sessions(signed_login, holder, client):
+    from django.test import Client
+
+    user, key, _ = holder
+    assert signed_login("zhangsan", PASSWORD, key).status_code == 200
+    other = Client()
+    other.force_login(user)
+    from anbao.accounts.services import change_password
+
+    change_password(user, "Brand-New-Pass-5")
+    assert other.get("/api/me/").status_code == 401
