@@ -36,13 +36,18 @@ def load_or_create(path: Path) -> str:
         serialization.NoEncryption(),
     )
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    try:
-        # O_EXCL: two workers starting at once must not both write; the loser reads.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text(encoding="ascii")
+    # Written aside, then linked into place: a second worker starting at the same moment
+    # either links first (and this one reads its key) or finds the complete file.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as fh:
         fh.write(pem)
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        return path.read_text(encoding="ascii")
+    finally:
+        tmp.unlink()
     return pem.decode("ascii")
 
 

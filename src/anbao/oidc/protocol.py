@@ -7,6 +7,7 @@ validator with the authorization code.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from urllib.parse import urlencode
 
@@ -14,12 +15,17 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from oauth2_provider.exceptions import OAuthToolkitError
 from oauth2_provider.forms import AllowForm
 from oauth2_provider.models import get_application_model
-from oauth2_provider.views import AuthorizationView, RPInitiatedLogoutView
+from oauth2_provider.views import (
+    AuthorizationView,
+    ConnectDiscoveryInfoView,
+    RPInitiatedLogoutView,
+)
 
 from anbao.audit.services import DENIED, record
 from anbao.oidc import core
@@ -151,6 +157,21 @@ def _authorize_url_from_form(post: Any) -> str:
     keys += ("code_challenge", "code_challenge_method", "acr_values")
     params = {k: post[k] for k in keys if post.get(k)}
     return reverse("oauth2_provider:authorize") + "?" + urlencode(params)
+
+
+class DiscoveryView(ConnectDiscoveryInfoView):
+    """DOT's discovery document, plus what anbao adds: acr values, grant types."""
+
+    def get(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().get(request, *args, **kwargs)
+        data = json.loads(response.content)
+        data["acr_values_supported"] = list(core.ACR_VALUES)
+        data["grant_types_supported"] = ["authorization_code", "refresh_token"]
+        data["claims_parameter_supported"] = False
+        data["request_parameter_supported"] = False
+        answer = JsonResponse(data)
+        answer["Access-Control-Allow-Origin"] = "*"
+        return answer
 
 
 class LogoutView(RPInitiatedLogoutView):

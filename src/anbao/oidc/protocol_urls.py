@@ -17,7 +17,7 @@ app_name = "oauth2_provider"
 urlpatterns = [
     path(
         ".well-known/openid-configuration",
-        public(dot.ConnectDiscoveryInfoView.as_view()),
+        public(protocol.DiscoveryView.as_view()),
         name="oidc-connect-discovery-info",
     ),
     path(

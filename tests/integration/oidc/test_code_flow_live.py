@@ -99,6 +99,9 @@ def test_discovery_document(discovery, issuer):
     assert discovery["jwks_uri"] == f"{issuer}/o/jwks/"
     assert discovery["end_session_endpoint"] == f"{issuer}/o/logout/"
     assert discovery["response_types_supported"] == ["code"]
+    assert discovery["grant_types_supported"] == ["authorization_code", "refresh_token"]
+    assert discovery["acr_values_supported"] == [core.ACR_PASSWORD, core.ACR_CERTIFICATE]
+    assert discovery["authorization_response_iss_parameter_supported"] is True
     assert discovery["code_challenge_methods_supported"] == ["S256"]
     assert discovery["id_token_signing_alg_values_supported"][0] == "RS256"
     assert {"openid", "profile", "email"} <= set(discovery["scopes_supported"])
@@ -119,7 +122,8 @@ def test_password_sign_in_code_flow_userinfo_refresh(discovery, issuer, oidc_cli
     started = int(time.time())
     callback = browser_authorize(requests.Session(), url, "wang_doctor")
     assert callback.startswith(REDIRECT)
-    assert parse_qs(urlsplit(callback).query)["state"] == [state]
+    answer = parse_qs(urlsplit(callback).query)
+    assert answer["state"] == [state] and answer["iss"] == [issuer]  # RFC 9207
 
     token = rp.fetch_token(authorization_response=callback, code_verifier=verifier)
     claims = verify_id_token(token["id_token"], discovery)
