@@ -150,13 +150,25 @@ class AuthorizeView(AuthorizationView):
         return redirect_to_login(next_url)
 
 
+_REQUEST_FIELDS = (
+    "client_id",
+    "redirect_uri",
+    "response_type",
+    "scope",
+    "state",
+    "nonce",
+    "code_challenge",
+    "code_challenge_method",
+    "acr_values",
+)
+
+
 def _authorize_url_from_form(post: Any) -> str:
+    """The authorization request again, from the consent form's hidden fields."""
     from django.urls import reverse
 
-    keys = ("client_id", "redirect_uri", "response_type", "scope", "state", "nonce")
-    keys += ("code_challenge", "code_challenge_method", "acr_values")
-    params = {k: post[k] for k in keys if post.get(k)}
-    return reverse("oauth2_provider:authorize") + "?" + urlencode(params)
+    params = {k: post[k] for k in _REQUEST_FIELDS if post.get(k)}
+    return str(reverse("oauth2_provider:authorize")) + "?" + urlencode(params)
 
 
 class DiscoveryView(ConnectDiscoveryInfoView):

@@ -239,3 +239,35 @@ def test_login_page_session_without_the_keys_is_a_password_sign_in(client, oidc_
     assert claims.claims["auth_time"] == int(user.last_login.timestamp())
     assert abs(claims.claims["auth_time"] - time.time()) < 60
     assert AuditRecord.objects.filter(action="oidc.authorized").exists()
+
+
+def test_posted_approval_is_checked_again(client, oidc_client, make_user):
+    """The client came to require the certificate between the consent page and the answer."""
+    from oauth2_provider.models import Grant
+
+    signed_in(client, make_user)
+    _verifier, challenge = pkce_pair()
+    url = authorize_url(oidc_client, challenge)
+    fields = form_fields(client.get(url).content.decode(), "authorizationForm")
+    services.update_client(
+        oidc_client.client_id,
+        name=oidc_client.name,
+        redirect_uris=[REDIRECT],
+        require_certificate=True,
+        trusted=False,
+        actor="test",
+    )
+    response = client.post(url, {**fields, "allow": "1"})
+    assert response.status_code == 302
+    login, _sep, next_url = response["Location"].partition("?next=")
+    assert login == "/accounts/login/" and "code_challenge" in next_url
+    assert not Grant.objects.exists()
+
+
+def test_rp_initiated_logout(client, make_user):
+    signed_in(client, make_user)
+    page = client.get("/o/logout/")
+    assert page.status_code == 200 and "退出安保登录" in page.content.decode()
+    response = client.post("/o/logout/", {"allow": "1"})
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
