@@ -14,6 +14,14 @@ from urllib.parse import unquote, urlsplit
 from anbao.errors import ConfigurationError
 
 SECRET_KEY_FILE = "secret_key"
+# Writers queue for up to 30 s instead of failing; BEGIN IMMEDIATE takes the write lock at the
+# start so a read-then-write transaction cannot deadlock; WAL lets readers go on while one
+# writer writes, and synchronous=NORMAL is durable across application crashes in WAL mode.
+SQLITE_OPTIONS: dict[str, object] = {
+    "timeout": 30,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
 MIN_AUDIT_RETENTION_DAYS = 180
 
 
@@ -107,7 +115,7 @@ def database_config(url: str, data_dir: Path) -> dict[str, object]:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(data_dir / "anbao.sqlite3"),
-            "OPTIONS": {"timeout": 30, "transaction_mode": "IMMEDIATE"},
+            "OPTIONS": SQLITE_OPTIONS,
         }
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
@@ -129,7 +137,7 @@ def database_config(url: str, data_dir: Path) -> dict[str, object]:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": path if path else str(data_dir / "anbao.sqlite3"),
-            "OPTIONS": {"timeout": 30, "transaction_mode": "IMMEDIATE"},
+            "OPTIONS": SQLITE_OPTIONS,
         }
     raise ConfigurationError(
         f"DATABASE_URL scheme {scheme!r} is not supported (use postgres://, dm:// or sqlite://)"

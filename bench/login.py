@@ -1,0 +1,187 @@
+"""Benchmark of certificate + password login (issue 5).
+
+Prints, measured in one run on this machine:
+  1. raw SM2 verifications per second on one core, and the certificate step of a login
+     (challenge issued and stored, then checked: chain, validity, revocation, key usage,
+     signature, ownership) per second on one core, in process; ratio (goal >= 0.5);
+  2. the password-hash-only floor: Django's password check per second on one core;
+  3. full logins (challenge + certificate + password) over HTTP against `anbao serve`
+     (gunicorn, 2 workers) on loopback with N concurrent clients for a fixed time: logins
+     per second per core and the ratio to the floor (goal >= 0.8).
+
+Usage: .venv/bin/python bench/login.py [--seconds 15] [--clients 4]
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import pki as bench_pki  # noqa: E402 - shares the setup of bench/pki.py
+
+PASSWORD = "Bench-Login-77"
+
+
+def rate(fn, seconds: float = 2.0) -> float:
+    return bench_pki.rate(fn, seconds)
+
+
+def make_holders(count: int) -> list[tuple[str, object]]:
+    from anbao.accounts.models import User
+    from anbao.pki.services.issuance import HolderInput, issue
+    from anbao.sm import SM2PrivateKey
+
+    holders = []
+    for i in range(count):
+        key = SM2PrivateKey.generate()
+        issue(
+            HolderInput(name=f"医生{i}", email=f"d{i}@bench.example", username=f"doc{i}"),
+            public_key=key.public_key(),
+        )
+        user = User.objects.get(username=f"doc{i}")
+        user.set_password(PASSWORD)
+        user.must_change_password = False
+        user.save()
+        holders.append((f"doc{i}", key))
+    return holders
+
+
+def certificate_step_rate(username: str, key) -> float:
+    from django.utils import timezone
+
+    from anbao.accounts import login
+    from anbao.accounts.models import User
+
+    user = User.objects.get(username=username)
+
+    def one() -> None:
+        challenge = login.issue_challenge(username)
+        signature = base64.b64encode(key.sign(base64.b64decode(challenge["message"]))).decode()
+        reason, _serial = login._check_certificate(
+            user, username, challenge["challenge_id"], signature, None, timezone.now()
+        )
+        assert reason is None, reason
+
+    sign_cost = 1 / rate(lambda: key.sign(b"x" * 150), 1.0)  # the client's part, removed below
+    per_step = 1 / rate(one) - sign_cost
+    return 1 / per_step
+
+
+def password_floor() -> float:
+    from django.contrib.auth.hashers import check_password, make_password
+
+    encoded = make_password(PASSWORD)
+    return rate(lambda: check_password(PASSWORD, encoded), 4.0)
+
+
+def http_logins(data_dir: Path, holders, seconds: float, clients: int) -> tuple[float, int]:
+    from django.db import connections
+
+    from anbao.client import AnbaoClient
+
+    connections.close_all()
+    port = bench_pki.free_port()
+    env = {
+        **os.environ,
+        "ANBAO_DATA_DIR": str(data_dir),
+        "ANBAO_SITE_URL": f"http://127.0.0.1:{port}",
+    }
+    log = open(data_dir.parent / "serve.log", "w")  # noqa: SIM115 - closed below
+    import subprocess
+
+    server = subprocess.Popen(
+        [bench_pki.ANBAO, "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        import urllib.request
+
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(url + "/healthz", timeout=1)  # noqa: S310
+                break
+            except OSError:
+                time.sleep(0.2)
+        counts = [0] * clients
+        errors: list[str] = []
+        stop = time.perf_counter() + seconds
+
+        def client(i: int) -> None:
+            username, key = holders[i % len(holders)]
+            while time.perf_counter() < stop:
+                try:
+                    done = AnbaoClient(url).login(username, PASSWORD, key=key)
+                except Exception as exc:  # noqa: BLE001 - report and stop this client
+                    errors.append(f"{type(exc).__name__}: {exc}")
+                    return
+                assert "x509" in done["amr"]
+                counts[i] += 1
+
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+        start = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.perf_counter() - start
+        if errors:
+            raise SystemExit(f"a login failed: {errors[0]}")
+        return sum(counts) / elapsed, sum(counts)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=15.0)
+    parser.add_argument("--clients", type=int, default=4)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="anbao-bench-login-"))
+    try:
+        bench_pki.setup_django(work / "var")
+        from anbao.pki.services.authority import init_ca
+
+        init_ca("CN=Bench CA,O=anbao,C=CN")
+        holders = make_holders(args.clients)
+        cores = os.cpu_count() or 1
+        print(f"machine: {cores} cores, {sys.platform}; clients: {args.clients}")
+        from anbao.sm import SM2PrivateKey
+
+        key = SM2PrivateKey.generate()
+        message = os.urandom(150)
+        signature = key.sign(message)
+        raw_verify = rate(lambda: key.public_key().verify(signature, message))
+        step = certificate_step_rate(*holders[0])
+        print(
+            f"raw SM2 verify: {raw_verify:.0f}/s on one core; certificate step of a login: "
+            f"{step:.0f}/s on one core; ratio {step / raw_verify:.2f} (goal >= 0.5)"
+        )
+        floor = password_floor()
+        print(f"password hash only (Django PBKDF2): {floor:.1f} checks/s on one core")
+        total, count = http_logins(work / "var", holders, args.seconds, args.clients)
+        workers = min(2, cores)
+        per_core = total / workers
+        print(
+            f"certificate + password logins over HTTP: {total:.1f}/s ({count} in "
+            f"{args.seconds:.0f} s, {workers} workers), {per_core:.1f}/s per core; "
+            f"ratio to the password floor {per_core / floor:.2f} (goal >= 0.8)"
+        )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
