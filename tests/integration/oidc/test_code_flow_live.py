@@ -32,6 +32,25 @@ def issuer(live_server, settings):
 
 
 @pytest.fixture
+def http(issuer):
+    """Opens HTTP sessions and closes them before the server stops.
+
+    A kept-alive connection keeps a server thread, and its database connection, alive:
+    PostgreSQL then refuses to drop the test database.
+    """
+    opened = []
+
+    def open_session(factory=requests.Session, *args, **kwargs):
+        session = factory(*args, **kwargs)
+        opened.append(session)
+        return session
+
+    yield open_session
+    for session in opened:
+        session.close()
+
+
+@pytest.fixture
 def discovery(issuer):
     response = requests.get(f"{issuer}/.well-known/openid-configuration", timeout=10)
     assert response.status_code == 200
@@ -72,8 +91,9 @@ def mark_certificate_session(browser):
     session.save()
 
 
-def rp_session(client, discovery):
-    return OAuth2Session(
+def rp_session(http, client, discovery):
+    return http(
+        OAuth2Session,
         client.client_id,
         client.raw_secret,
         scope=SCOPE,
@@ -110,17 +130,19 @@ def test_discovery_document(discovery, issuer):
     assert metadata.json()["issuer"] == issuer
 
 
-def test_password_sign_in_code_flow_userinfo_refresh(discovery, issuer, oidc_client, make_user):
+def test_password_sign_in_code_flow_userinfo_refresh(
+    http, discovery, issuer, oidc_client, make_user
+):
     user = make_user("wang_doctor", "engineer", email="wang@hospital.example")
     user.first_name, user.last_name = "医生", "王"
     user.save()
-    rp = rp_session(oidc_client, discovery)
+    rp = rp_session(http, oidc_client, discovery)
     verifier, nonce = generate_token(48), generate_token(16)
     url, state = rp.create_authorization_url(
         discovery["authorization_endpoint"], code_verifier=verifier, nonce=nonce
     )
     started = int(time.time())
-    callback = browser_authorize(requests.Session(), url, "wang_doctor")
+    callback = browser_authorize(http(), url, "wang_doctor")
     assert callback.startswith(REDIRECT)
     answer = parse_qs(urlsplit(callback).query)
     assert answer["state"] == [state] and answer["iss"] == [issuer]  # RFC 9207
@@ -161,16 +183,16 @@ def test_password_sign_in_code_flow_userinfo_refresh(discovery, issuer, oidc_cli
     assert replay.status_code == 400 and replay.json()["error"] == "invalid_grant"
 
 
-def test_certificate_client_gets_certificate_sign_in(discovery, issuer, register, make_user):
+def test_certificate_client_gets_certificate_sign_in(http, discovery, register, make_user):
     make_user("li_nurse", "engineer")
     client, secret = register("电子签名门户", require_certificate=True)
     client.raw_secret = secret
-    rp = rp_session(client, discovery)
+    rp = rp_session(http, client, discovery)
     verifier = generate_token(48)
     url, _state = rp.create_authorization_url(
         discovery["authorization_endpoint"], code_verifier=verifier, nonce="n-1"
     )
-    callback = browser_authorize(requests.Session(), url, "li_nurse", certificate=True)
+    callback = browser_authorize(http(), url, "li_nurse", certificate=True)
     token = rp.fetch_token(authorization_response=callback, code_verifier=verifier)
     claims = verify_id_token(token["id_token"], discovery)
     assert claims["acr"] == core.ACR_CERTIFICATE
