@@ -37,6 +37,8 @@ SCHEDULES: list[Periodic] = [
     Periodic("pki-expiry-notice-daily", "pki.expiry_notice", "0 8 * * *"),
     # A fresh CRL every day, so relying parties never hold one past its nextUpdate.
     Periodic("pki-crl-daily", "pki.crl", "every 24h"),
+    # Expired OIDC authorization codes and tokens (anbao.oidc) are removed every night.
+    Periodic("oidc-clear-expired-daily", "oidc.clear_expired", "15 3 * * *"),
 ]
 
 
