@@ -51,6 +51,9 @@ def sign_in_from_session(session: Mapping[str, object], last_login: int | None) 
     auth_time = session.get(SESSION_AUTH_TIME)
     amr_list = tuple(str(v) for v in amr) if isinstance(amr, list | tuple) and amr else ("pwd",)
     acr_value = acr if isinstance(acr, str) and acr in ACR_VALUES else ACR_PASSWORD
+    if acr_value == ACR_CERTIFICATE and not CERTIFICATE_AMR & set(amr_list):
+        # Never claim more than the methods show: a certificate acr needs x509 or hwk.
+        acr_value = ACR_PASSWORD
     if isinstance(auth_time, int | float) and not isinstance(auth_time, bool):
         when = int(auth_time)
     else:

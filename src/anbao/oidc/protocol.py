@@ -178,6 +178,12 @@ class DiscoveryView(ConnectDiscoveryInfoView):
         response = super().get(request, *args, **kwargs)
         data = json.loads(response.content)
         data["acr_values_supported"] = list(core.ACR_VALUES)
+        # Every client anbao registers signs with RS256; public clients authenticate with none.
+        data["id_token_signing_alg_values_supported"] = ["RS256"]
+        data["token_endpoint_auth_methods_supported"] = [
+            *data["token_endpoint_auth_methods_supported"],
+            "none",
+        ]
         data["grant_types_supported"] = ["authorization_code", "refresh_token"]
         data["claims_parameter_supported"] = False
         data["request_parameter_supported"] = False

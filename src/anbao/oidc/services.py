@@ -13,7 +13,12 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 from oauth2_provider.generators import generate_client_secret
-from oauth2_provider.models import get_application_model
+from oauth2_provider.models import (
+    get_access_token_model,
+    get_application_model,
+    get_grant_model,
+    get_refresh_token_model,
+)
 
 from anbao import errors
 from anbao.audit.services import record
@@ -206,12 +211,14 @@ def rotate_secret(client_id: str, *, actor: Any = None, request: Any = None) -> 
 
 
 def set_disabled(client_id: str, disabled: bool, *, actor: Any = None, request: Any = None) -> Any:
-    """Disable (no authorization, no token, no refresh) or enable a client."""
+    """Disable or enable a client. Disabling also ends its codes and tokens at once."""
     client = get_client(client_id)
     with transaction.atomic():
         policy = policy_of(client)
         policy.disabled = disabled
         policy.save()
+        if disabled:
+            _end_tokens(client)
         record(
             "oidc.client_disabled" if disabled else "oidc.client_enabled",
             actor=actor,
@@ -220,6 +227,12 @@ def set_disabled(client_id: str, disabled: bool, *, actor: Any = None, request: 
             object_id=client.client_id,
         )
     return client
+
+
+def _end_tokens(client: Any) -> None:
+    get_grant_model().objects.filter(application=client).delete()
+    get_refresh_token_model().objects.filter(application=client).delete()
+    get_access_token_model().objects.filter(application=client).delete()
 
 
 def remove_client(client_id: str, *, actor: Any = None, request: Any = None) -> None:

@@ -154,6 +154,35 @@ def test_disabled_client_is_refused(client, oidc_client, make_user):
     assert token.status_code == 401 and token.json()["error"] == "invalid_client"
 
 
+def test_disabling_ends_the_tokens_already_issued(client, oidc_client, make_user):
+    signed_in(client, make_user)
+    verifier, challenge = pkce_pair()
+    code = approve(client, authorize_url(oidc_client, challenge))["code"]
+    client.logout()
+    token = exchange(client, oidc_client, code, verifier).json()
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {token['access_token']}"}
+    assert client.get("/o/userinfo/", **bearer).status_code == 200
+    services.set_disabled(oidc_client.client_id, True, actor="test")
+    assert client.get("/o/userinfo/", **bearer).status_code == 401
+
+
+def test_public_client_uses_pkce_without_a_secret(client, register, make_user):
+    public, _secret = register("移动端", public=True)
+    signed_in(client, make_user)
+    verifier, challenge = pkce_pair()
+    code = approve(client, authorize_url(public, challenge))["code"]
+    data = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": REDIRECT,
+        "client_id": public.client_id,
+    }
+    assert client.post("/o/token/", {**data, "code_verifier": "x" * 43}).status_code == 400
+    code = approve(client, authorize_url(public, challenge))["code"]
+    answer = client.post("/o/token/", {**data, "code": code, "code_verifier": verifier})
+    assert answer.status_code == 200 and answer.json()["id_token"]
+
+
 def test_certificate_client_refuses_a_password_session(client, register, make_user):
     strict, _secret = register("电子签名门户", require_certificate=True)
     signed_in(client, make_user)

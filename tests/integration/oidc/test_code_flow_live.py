@@ -123,7 +123,8 @@ def test_discovery_document(discovery, issuer):
     assert discovery["acr_values_supported"] == [core.ACR_PASSWORD, core.ACR_CERTIFICATE]
     assert discovery["authorization_response_iss_parameter_supported"] is True
     assert discovery["code_challenge_methods_supported"] == ["S256"]
-    assert discovery["id_token_signing_alg_values_supported"][0] == "RS256"
+    assert discovery["id_token_signing_alg_values_supported"] == ["RS256"]
+    assert "none" in discovery["token_endpoint_auth_methods_supported"]
     assert {"openid", "profile", "email"} <= set(discovery["scopes_supported"])
     assert {"sub", "role", "amr", "acr", "auth_time", "nonce"} <= set(discovery["claims_supported"])
     metadata = requests.get(f"{issuer}/.well-known/oauth-authorization-server", timeout=10)

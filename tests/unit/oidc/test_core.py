@@ -39,6 +39,11 @@ def test_odd_session_values_fall_back_to_password(session):
     assert sign_in.acr == ACR_PASSWORD and not sign_in.used_certificate
 
 
+def test_a_certificate_acr_without_certificate_amr_is_read_as_password():
+    session = {core.SESSION_AMR: ["pwd"], core.SESSION_ACR: ACR_CERTIFICATE}
+    assert core.sign_in_from_session(session, 1).acr == ACR_PASSWORD
+
+
 def test_certificate_acr_needs_a_certificate_amr():
     assert not SignIn(("pwd",), ACR_CERTIFICATE).used_certificate
     assert SignIn(("pwd", "hwk"), ACR_CERTIFICATE).used_certificate
