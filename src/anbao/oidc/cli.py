@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from anbao.cli.output import print_json, print_table
 
@@ -89,14 +90,21 @@ def cmd_list(args: argparse.Namespace) -> int:
         print_json(rows)
         return 0
     print_table(
-        [_("Client ID"), _("Name"), _("Type"), _("Redirect URIs"), _("Certificate"), _("Status")],
+        [
+            _("Client ID"),
+            pgettext("oidc client", "Name"),
+            _("Type"),
+            _("Redirect URIs"),
+            _("Certificate"),
+            _("Status"),
+        ],
         [
             (
                 r["client_id"],
                 r["name"],
-                r["type"],
+                _("public") if r["type"] == "public" else _("confidential"),
                 " ".join(r["redirect_uris"]),
-                _("required") if r["require_certificate"] else "-",
+                pgettext("oidc client", "required") if r["require_certificate"] else "-",
                 _("disabled") if r["disabled"] else _("active"),
             )
             for r in rows

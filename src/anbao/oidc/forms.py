@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from anbao.oidc.services import NAME_MAX
 
@@ -13,7 +14,7 @@ def _lines(text: str) -> list[str]:
 
 
 class ClientForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=NAME_MAX)
+    name = forms.CharField(label=pgettext_lazy("oidc client", "Name"), max_length=NAME_MAX)
     redirect_uris = forms.CharField(
         label=_("Redirect URIs (one a line)"),
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from oauth2_provider.settings import oauth2_settings
 
 from anbao.oidc.core import ACR_PASSWORD, SignIn
@@ -25,8 +26,12 @@ class ClientPolicy(models.Model):
     )
     require_certificate = models.BooleanField(_("requires certificate sign-in"), default=False)
     disabled = models.BooleanField(_("disabled"), default=False)
-    created_by = models.CharField(_("created by"), max_length=150, blank=True)
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.CharField(
+        pgettext_lazy("oidc client", "created by"), max_length=150, blank=True
+    )
+    created_at = models.DateTimeField(
+        pgettext_lazy("oidc client", "created at"), default=timezone.now
+    )
 
     class Meta:
         verbose_name = _("client policy")
