@@ -105,7 +105,9 @@ def cmd_list(args: argparse.Namespace) -> int:
                 _("public") if r["type"] == "public" else _("confidential"),
                 " ".join(r["redirect_uris"]),
                 pgettext("oidc client", "required") if r["require_certificate"] else "-",
-                _("disabled") if r["disabled"] else _("active"),
+                pgettext("oidc client", "disabled")
+                if r["disabled"]
+                else pgettext("oidc client", "active"),
             )
             for r in rows
         ],
