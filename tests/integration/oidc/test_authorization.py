@@ -300,3 +300,17 @@ def test_rp_initiated_logout(client, make_user):
     response = client.post("/o/logout/", {"allow": "1"})
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
+
+
+def test_consent_needs_csrf_token_endpoint_does_not(oidc_client, make_user):
+    from django.test import Client
+
+    web = Client(enforce_csrf_checks=True)
+    signed_in(web, make_user)
+    _verifier, challenge = pkce_pair()
+    url = authorize_url(oidc_client, challenge)
+    fields = form_fields(web.get(url).content.decode(), "authorizationForm")
+    del fields["csrfmiddlewaretoken"]
+    assert web.post(url, {**fields, "allow": "1"}).status_code == 403
+    token = web.post("/o/token/", {"grant_type": "authorization_code", "code": "x"})
+    assert token.status_code in (400, 401)
