@@ -2,55 +2,23 @@
 
 from __future__ import annotations
 
-import base64
 import time
-from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
-from oidc_helpers import REDIRECT, SCOPE, form_fields, pkce_pair
+from oidc_helpers import (
+    REDIRECT,
+    approve,
+    authorize_url,
+    exchange,
+    form_fields,
+    pkce_pair,
+    query,
+)
 
 from anbao.audit.models import AuditRecord
 from anbao.oidc import core, services
 
 pytestmark = pytest.mark.django_db
-
-
-def authorize_url(client, challenge=None, **extra):
-    params = {
-        "response_type": "code",
-        "client_id": client.client_id,
-        "redirect_uri": REDIRECT,
-        "scope": SCOPE,
-        "state": "s-1",
-        "nonce": "n-1",
-    }
-    if challenge:
-        params.update(code_challenge=challenge, code_challenge_method="S256")
-    params.update(extra)
-    return "/o/authorize/?" + urlencode(params)
-
-
-def query(location):
-    return {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
-
-
-def approve(web, url):
-    page = web.get(url)
-    assert page.status_code == 200, page.content[:300]
-    fields = form_fields(page.content.decode(), "authorizationForm")
-    fields["allow"] = "1"
-    response = web.post(url, fields)
-    assert response.status_code == 302
-    return query(response["Location"])
-
-
-def exchange(web, client, code, verifier, **extra):
-    basic = base64.b64encode(f"{client.client_id}:{client.raw_secret}".encode()).decode()
-    data = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT}
-    if verifier is not None:
-        data["code_verifier"] = verifier
-    data.update(extra)
-    return web.post("/o/token/", data, HTTP_AUTHORIZATION=f"Basic {basic}")
 
 
 def signed_in(client, make_user, username="zhang", **session_keys):
