@@ -69,9 +69,17 @@ class AuthorizeView(AuthorizationView):
             _scopes, credentials = self.validate_authorization_request(request)
         except OAuthToolkitError:
             return super().get(request, *args, **kwargs)  # DOT answers the error
+        if "login" in _prompt(request):
+            return super().get(request, *args, **kwargs)  # handle_prompt_login, below
         application = get_application_model().objects.get(client_id=credentials["client_id"])
         refusal = self._refuse_weak_sign_in(application, request.GET.get("acr_values"), credentials)
         return refusal or super().get(request, *args, **kwargs)
+
+    def handle_prompt_login(self) -> Any:
+        """``prompt=login``: a fresh sign-in. Signed out first, or the sign-in page, which
+        sends a signed-in person straight on, would skip it."""
+        logout(self.request)
+        return super().handle_prompt_login()
 
     def form_valid(self, form: Any) -> Any:
         application = (
@@ -130,7 +138,7 @@ class AuthorizeView(AuthorizationView):
             outcome=DENIED,
             details={"required_acr": needed, "session_acr": sign_in.acr},
         )
-        if "none" in self.request.GET.get("prompt", "").split():
+        if "none" in _prompt(self.request):
             params = {"error": "login_required"}
             if credentials.get("state"):
                 params["state"] = credentials["state"]
@@ -138,9 +146,10 @@ class AuthorizeView(AuthorizationView):
             return self.redirect(
                 uri + ("&" if "?" in uri else "?") + urlencode(params), application
             )
-        next_url = self.request.get_full_path()
         if self.request.method == "POST":
             next_url = _authorize_url_from_form(self.request.POST)
+        else:
+            next_url = _authorize_url_from_form(self.request.GET)
         logout(self.request)
         messages.warning(
             self.request,
@@ -150,6 +159,12 @@ class AuthorizeView(AuthorizationView):
         return redirect_to_login(next_url)
 
 
+def _prompt(request: Any) -> set[str]:
+    return set(request.GET.get("prompt", "").split())
+
+
+# The authorization request's parameters kept when the person is sent to sign in again;
+# ``prompt`` is not: after that sign-in it has been satisfied.
 _REQUEST_FIELDS = (
     "client_id",
     "redirect_uri",
@@ -160,11 +175,15 @@ _REQUEST_FIELDS = (
     "code_challenge",
     "code_challenge_method",
     "acr_values",
+    "claims",
+    "login_hint",
+    "ui_locales",
+    "max_age",
 )
 
 
 def _authorize_url_from_form(post: Any) -> str:
-    """The authorization request again, from the consent form's hidden fields."""
+    """The authorization request again, from its query or the consent form's fields."""
     from django.urls import reverse
 
     params = {k: post[k] for k in _REQUEST_FIELDS if post.get(k)}

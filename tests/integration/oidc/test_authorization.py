@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import unquote
 
 import pytest
 from oidc_helpers import (
@@ -179,6 +180,24 @@ def test_prompt_none_without_consent_gets_consent_required(client, oidc_client, 
     _verifier, challenge = pkce_pair()
     response = client.get(authorize_url(oidc_client, challenge, prompt="none"))
     assert query(response["Location"])["error"] == "consent_required"
+
+
+def test_prompt_login_signs_in_afresh(client, oidc_client, make_user):
+    signed_in(client, make_user)
+    _verifier, challenge = pkce_pair()
+    response = client.get(authorize_url(oidc_client, challenge, prompt="login"))
+    login, _sep, next_url = response["Location"].partition("?next=")
+    assert login == "/accounts/login/" and "prompt" not in unquote(next_url)
+    assert "code_challenge" in unquote(next_url)
+    assert "_auth_user_id" not in client.session
+
+
+def test_step_up_next_drops_prompt(client, register, make_user):
+    strict, _secret = register("电子签名门户", require_certificate=True)
+    signed_in(client, make_user)
+    _verifier, challenge = pkce_pair()
+    response = client.get(authorize_url(strict, challenge, prompt="consent"))
+    assert "prompt" not in unquote(response["Location"])
 
 
 def test_acr_values_can_require_the_certificate(client, oidc_client, make_user):
