@@ -131,6 +131,8 @@ def test_disabling_ends_the_tokens_already_issued(client, oidc_client, make_user
     token = exchange(client, oidc_client, code, verifier).json()
     bearer = {"HTTP_AUTHORIZATION": f"Bearer {token['access_token']}"}
     assert client.get("/o/userinfo/", **bearer).status_code == 200
+    in_query = client.get("/o/userinfo/", {"access_token": token["access_token"]})
+    assert in_query.status_code == 401  # RFC 9700 4.3.2: never in the URL
     services.set_disabled(oidc_client.client_id, True, actor="test")
     assert client.get("/o/userinfo/", **bearer).status_code == 401
 
