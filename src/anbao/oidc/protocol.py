@@ -26,6 +26,7 @@ from oauth2_provider.views import (
     ConnectDiscoveryInfoView,
     RPInitiatedLogoutView,
 )
+from oauth2_provider.views import UserInfoView as DOTUserInfoView
 
 from anbao.audit.services import DENIED, record
 from anbao.oidc import core
@@ -209,6 +210,24 @@ class DiscoveryView(ConnectDiscoveryInfoView):
         answer = JsonResponse(data)
         answer["Access-Control-Allow-Origin"] = "*"
         return answer
+
+
+class UserInfoView(DOTUserInfoView):
+    """DOT's userinfo endpoint, refusing an access token in the URL (RFC 9700 4.3.2):
+    URLs end up in logs and browser histories. DOT's gate covers resource views only."""
+
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        if "access_token" in request.GET:
+            response = JsonResponse(
+                {
+                    "error": "invalid_request",
+                    "error_description": "Send the access token in the Authorization header.",
+                },
+                status=401,
+            )
+            response["WWW-Authenticate"] = 'Bearer error="invalid_request"'
+            return response
+        return super().dispatch(request, *args, **kwargs)
 
 
 class LogoutView(RPInitiatedLogoutView):

@@ -28,7 +28,7 @@ urlpatterns = [
     path("o/authorize/", public(protocol.AuthorizeView.as_view()), name="authorize"),
     path("o/token/", public(dot.TokenView.as_view()), name="token"),
     path("o/revoke_token/", public(dot.RevokeTokenView.as_view()), name="revoke-token"),
-    path("o/userinfo/", public(dot.UserInfoView.as_view()), name="user-info"),
+    path("o/userinfo/", public(protocol.UserInfoView.as_view()), name="user-info"),
     path("o/jwks/", public(dot.JwksInfoView.as_view()), name="jwks-info"),
     path("o/logout/", public(protocol.LogoutView.as_view()), name="rp-initiated-logout"),
 ]
