@@ -126,7 +126,10 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 8 * 3600  # absolute lifetime
 ANBAO_SESSION_IDLE_SECONDS = ENV.session_idle_seconds
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SAMESITE = "Strict"
+# Lax, not Strict: a person sent here by another system's OpenID Connect sign-in (a top-level
+# GET) must arrive with their session; every state-changing request still needs the CSRF
+# token, whose cookie stays Strict.
+SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Strict"
 SESSION_COOKIE_SECURE = ENV.secure_cookies
 CSRF_COOKIE_SECURE = ENV.secure_cookies
