@@ -83,36 +83,9 @@ def password_floor() -> float:
 
 
 def http_logins(data_dir: Path, holders, seconds: float, clients: int) -> tuple[float, int]:
-    from django.db import connections
-
     from anbao.client import AnbaoClient
 
-    connections.close_all()
-    port = bench_pki.free_port()
-    env = {
-        **os.environ,
-        "ANBAO_DATA_DIR": str(data_dir),
-        "ANBAO_SITE_URL": f"http://127.0.0.1:{port}",
-    }
-    log = open(data_dir.parent / "serve.log", "w")  # noqa: SIM115 - closed below
-    import subprocess
-
-    server = subprocess.Popen(
-        [bench_pki.ANBAO, "serve", "--port", str(port), "--workers", "2"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        import urllib.request
-
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(url + "/healthz", timeout=1)  # noqa: S310
-                break
-            except OSError:
-                time.sleep(0.2)
+    with bench_pki.running_server(data_dir) as url:
         counts = [0] * clients
         errors: list[str] = []
         stop = time.perf_counter() + seconds
@@ -138,10 +111,6 @@ def http_logins(data_dir: Path, holders, seconds: float, clients: int) -> tuple[
         if errors:
             raise SystemExit(f"a login failed: {errors[0]}")
         return sum(counts) / elapsed, sum(counts)
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        log.close()
 
 
 def main() -> None:

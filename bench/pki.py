@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import json
 import os
 import shutil
@@ -27,6 +28,7 @@ import tempfile
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -127,6 +129,38 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@contextlib.contextmanager
+def running_server(data_dir: Path, workers: int = 2) -> Iterator[str]:
+    """`anbao serve` (gunicorn) on a free loopback port for the block; yields its URL."""
+    from django.db import connections
+
+    connections.close_all()  # never share a database connection with the server's fork
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "ANBAO_DATA_DIR": str(data_dir), "ANBAO_SITE_URL": url}
+    log_path = data_dir.parent / "serve.log"
+    with open(log_path, "w") as log_file:
+        server = subprocess.Popen(
+            [ANBAO, "serve", "--port", str(port), "--workers", str(workers)],
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            for _ in range(100):
+                try:
+                    urllib.request.urlopen(url + "/healthz", timeout=1)  # noqa: S310
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            else:
+                raise SystemExit("anbao serve did not start:\n" + log_path.read_text()[-2000:])
+            yield url
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+
+
 def http_verify_rate(data_dir: Path, seconds: float, clients: int) -> tuple[float, int]:
     from anbao.accounts.models import APIToken
     from anbao.accounts.services import create_user
@@ -149,29 +183,8 @@ def http_verify_rate(data_dir: Path, seconds: float, clients: int) -> tuple[floa
             "serial": made.signing.serial,
         }
     ).encode()
-    from django.db import connections
-
-    connections.close_all()
-    port = free_port()
-    env = {**os.environ, "ANBAO_DATA_DIR": str(data_dir)}
-    log_path = data_dir.parent / "serve.log"
-    log_file = open(log_path, "w")  # noqa: SIM115 - closed with the server below
-    server = subprocess.Popen(
-        [ANBAO, "serve", "--port", str(port), "--workers", "2"],
-        env=env,
-        stdout=log_file,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(url + "/healthz", timeout=1)  # noqa: S310
-                break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise SystemExit("anbao serve did not start:\n" + log_path.read_text()[-2000:])
+    with running_server(data_dir) as url:
+        port = int(url.rsplit(":", 1)[1])
         # Warm up, then count answers for a fixed time from `clients` keep-alive clients.
         counts = [0] * clients
         stop = time.perf_counter() + seconds
@@ -201,10 +214,6 @@ def http_verify_rate(data_dir: Path, seconds: float, clients: int) -> tuple[floa
         if errors:
             raise SystemExit(f"signature service answered badly: {errors[0]}")
         return sum(counts) / elapsed, sum(counts)
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        log_file.close()
 
 
 def main() -> None:

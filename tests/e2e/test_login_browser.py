@@ -11,9 +11,10 @@ PIN = "135790"
 PASSWORD = "Holder-Start-9"
 
 
-def test_holder_signs_in_with_key_file_pin_and_password(server, page, tmp_path):
+def holder_key_file(server, tmp_path, username: str, name: str, email: str):
+    """An account, then its certificate and PIN-protected key file, made with the CLI."""
     server.ensure_ca()
-    server.add_user("doctor.wu", "holder", PASSWORD)
+    server.add_user(username, "holder", PASSWORD)
     pin_file = tmp_path / "pin"
     pin_file.write_text(PIN + "\n")
     out = tmp_path / "cert"
@@ -22,18 +23,22 @@ def test_holder_signs_in_with_key_file_pin_and_password(server, page, tmp_path):
         "cert",
         "issue",
         "--name",
-        "吴医生",
+        name,
         "--email",
-        "wu@hospital.example",
+        email,
         "--user",
-        "doctor.wu",
+        username,
         "--generate-key",
         "--pin-file",
         str(pin_file),
         "--out",
         str(out),
     )
-    key_file = next(out.glob("*.sign.key.pem"))
+    return next(out.glob("*.sign.key.pem"))
+
+
+def test_holder_signs_in_with_key_file_pin_and_password(server, page, tmp_path):
+    key_file = holder_key_file(server, tmp_path, "doctor.wu", "吴医生", "wu@hospital.example")
 
     # Without the key file a holder is refused.
     sign_in(page, server.url, "doctor.wu", PASSWORD)
@@ -53,31 +58,11 @@ def test_holder_signs_in_with_key_file_pin_and_password(server, page, tmp_path):
 
 
 def test_wrong_pin_is_said_in_chinese(server, page, tmp_path):
-    server.ensure_ca()
-    server.add_user("doctor.he", "holder", PASSWORD)
-    pin_file = tmp_path / "pin"
-    pin_file.write_text(PIN + "\n")
-    out = tmp_path / "cert"
-    out.mkdir()
-    server.anbao(
-        "cert",
-        "issue",
-        "--name",
-        "何医生",
-        "--email",
-        "he@hospital.example",
-        "--user",
-        "doctor.he",
-        "--generate-key",
-        "--pin-file",
-        str(pin_file),
-        "--out",
-        str(out),
-    )
+    key_file = holder_key_file(server, tmp_path, "doctor.he", "何医生", "he@hospital.example")
     page.goto(server.url + "/accounts/login/")
     page.fill("#id_username", "doctor.he")
     page.fill("#id_password", PASSWORD)
-    page.set_input_files("#key-file", str(next(out.glob("*.sign.key.pem"))))
+    page.set_input_files("#key-file", str(key_file))
     page.fill("#key-pin", "000000")
     page.click("main button[type=submit]")
     page.wait_for_selector("#login-status.bad", timeout=60000)
