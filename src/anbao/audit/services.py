@@ -11,7 +11,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Subquery
+from django.db.models.functions import Coalesce
 
 from anbao.audit import core
 from anbao.audit.models import AuditHead, AuditRecord
@@ -104,10 +105,16 @@ def verify() -> tuple[int, core.ChainBreak | None]:
         # The newest records were removed: the head remembers more than the table holds.
         broken = core.ChainBreak(anchor_seq + checked + 1, "missing")
     if broken is None:
-        now_head = AuditHead.objects.filter(pk=1).values_list("last_seq", flat=True).first()
-        stray = AuditRecord.objects.filter(seq__gt=now_head or 0).order_by("seq").first()
+        # One statement, so the head and the rows beyond it are read in one snapshot.
+        head_now = AuditHead.objects.filter(pk=1).values("last_seq")[:1]
+        stray = (
+            AuditRecord.objects.filter(seq__gt=Coalesce(Subquery(head_now), 0))
+            .order_by("seq")
+            .values_list("seq", flat=True)
+            .first()
+        )
         if stray is not None:
-            broken = core.ChainBreak(stray.seq, "out_of_order")
+            broken = core.ChainBreak(stray, "out_of_order")
     return checked, broken
 
 
