@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from asn1crypto import pem
@@ -92,24 +93,26 @@ def verify(
         raise errors.ValidationError(
             _("the signature is not a DER SM2 signature"), code="invalid_signature_encoding"
         ) from None
-    cert = (
-        parse_certificate(certificate)
-        if certificate is not None
-        else asn1_x509.Certificate.load(bytes(get_certificate(serial or "").der))
-    )
+    if certificate is not None:
+        cert, known = parse_certificate(certificate), None
+    else:
+        known = get_certificate(serial or "")
+        cert = asn1_x509.Certificate.load(bytes(known.der))
+    # The row already read says whether it is revoked; otherwise the database is asked.
+    revoked = (lambda _serial: known.status == Certificate.REVOKED) if known else _is_revoked
     reason = None
     try:
-        V.verify_signed_by(cert, _checks(now), message, signature, distinguishing_id)
+        V.verify_signed_by(cert, _checks(now, revoked), message, signature, distinguishing_id)
     except V.Refused as refused:
         reason = refused.reason
     return _conclude(cert, reason, message, actor)
 
 
-def _checks(now: dt.datetime | None) -> list[V.Check]:
+def _checks(now: dt.datetime | None, revoked: Callable[[int], bool] = _is_revoked) -> list[V.Check]:
     return [
         V.IssuedBy([issuing_certificate()]),
         V.ValidAt(now or timezone.now()),
-        V.NotRevoked(_is_revoked),
+        V.NotRevoked(revoked),
         V.KeyUsage("digital_signature"),
     ]
 
