@@ -1,14 +1,13 @@
-"""Audit every sign-in, sign-out, failure and lockout."""
+"""Audit every sign-in and sign-out (failures and lockouts: anbao.accounts.login)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 
-from anbao.audit.services import FAILURE, SUCCESS, record
+from anbao.audit.services import SUCCESS, record
 
 
 @receiver(user_logged_in, dispatch_uid="anbao_audit_login")
@@ -33,16 +32,3 @@ def audit_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
             object_type="user",
             object_id=user.get_username(),
         )
-
-
-@receiver(user_locked_out, dispatch_uid="anbao_audit_lockout")
-def audit_lockout(sender: Any, request: Any, username: str, ip_address: str, **kwargs: Any) -> None:
-    record(
-        "auth.lockout",
-        actor=username,
-        request=request,
-        source_ip=ip_address or "",
-        object_type="user",
-        object_id=username,
-        outcome=FAILURE,
-    )

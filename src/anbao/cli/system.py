@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import stat
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -81,6 +80,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     from anbao.accounts.core import Role
     from anbao.accounts.models import User
     from anbao.audit.services import record
+    from anbao.web.checks import describe_database
 
     password = read_secret_file(args.admin_password_file) if args.admin_password_file else None
     data_dir = Path(settings.DATA_DIR)
@@ -91,7 +91,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     for sub in ("files", "reports", "ca", "backups", "mail", "static"):
         (data_dir / sub).mkdir(exist_ok=True, mode=0o700)
     call_command("migrate", interactive=False, verbosity=0)
-    print(_("database ready: %(db)s") % {"db": _describe_db()})
+    print(_("database ready: %(db)s") % {"db": describe_database()})
     if created_key:
         print(
             _("secret key created: %(path)s (mode 0600)")
@@ -119,32 +119,16 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
-def _describe_db() -> str:
-    from django.db import connection
-
-    if connection.vendor == "sqlite":
-        return f"SQLite {connection.settings_dict['NAME']}"
-    s = connection.settings_dict
-    return f"{connection.vendor} {s.get('HOST') or 'localhost'}:{s.get('PORT') or ''}/{s['NAME']}"
-
-
-def _pending_migrations() -> list[str]:
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
-    executor = MigrationExecutor(connection)
-    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
-    return [f"{m.app_label}.{m.name}" for m, _backwards in plan]
-
-
 def cmd_serve(args: argparse.Namespace) -> int:
     from django.conf import settings
+
+    from anbao.web.checks import pending_migrations
 
     if not settings.SECRET_KEY_IS_STORED:
         raise ConfigurationError(
             _("no secret key in %(dir)s: run `anbao init` first") % {"dir": settings.DATA_DIR}
         )
-    if _pending_migrations():
+    if pending_migrations():
         raise ConfigurationError(_("the database is not migrated: run `anbao init` first"))
     from anbao.web.server import serve
 
@@ -169,7 +153,3 @@ def cmd_check(args: argparse.Namespace) -> int:
             mark = "OK " if r.ok else "ERR"
             print(f"[{mark}] {r.name}: {r.detail}")
     return 0 if all(r.ok for r in results) else 1
-
-
-def file_mode(path: Path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)

@@ -12,6 +12,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from anbao.audit import services as audit
 from anbao.errors import IntegrityError, ValidationError
 from anbao.jobs import core
 from anbao.jobs.registry import job
@@ -20,19 +21,11 @@ SELFTEST_MAX_STEPS = 100
 SELFTEST_MAX_PAUSE = 5.0
 
 
-def audit_verify() -> tuple[int, Any]:
-    from anbao.audit import services as audit
-
-    return audit.verify()
-
-
 @job("audit.verify", label=gettext_lazy("Verify the audit trail"))
 def verify_audit_trail(ctx: Any) -> dict[str, Any]:
     """Check the whole SM3 chain and record the outcome in the audit trail itself."""
-    from anbao.audit import services as audit
-
     ctx.progress(0, _("Verifying the audit trail"))
-    checked, broken = audit_verify()
+    checked, broken = audit.verify()
     details: dict[str, Any] = {"checked": checked, "job": str(ctx.job_id)}
     if broken is not None:
         details.update(broken_at=broken.seq, reason=broken.reason)
@@ -107,7 +100,7 @@ def selftest(ctx: Any, steps: int, pause: float) -> dict[str, Any]:
         jobs = Job.objects.count()
         db_ms = round((time.perf_counter() - started) * 1000, 3)
         probe_ok = _probe_data_dir()
-        checked, broken = audit_verify()
+        checked, broken = audit.verify()
         if broken is not None:
             raise IntegrityError(
                 _("The audit chain is broken at record %(seq)s (%(reason)s).")
@@ -153,8 +146,6 @@ def _probe_data_dir() -> bool:
 @job("audit.purge", label=gettext_lazy("Apply the audit retention period"))
 def purge_audit_trail(ctx: Any) -> dict[str, Any]:
     """Remove audit records older than the retention period (never under 180 days)."""
-    from anbao.audit import services as audit
-
     ctx.progress(0, _("Applying the audit retention period"))
     removed = audit.purge_expired()
     ctx.progress(100, _("%(n)d audit records past retention removed") % {"n": removed})

@@ -57,15 +57,31 @@ def check_data_dir() -> list[CheckResult]:
     return out
 
 
-def check_database() -> CheckResult:
+def describe_database() -> str:
     from django.db import connection
 
-    from anbao.cli.system import _describe_db, _pending_migrations
+    if connection.vendor == "sqlite":
+        return f"SQLite {connection.settings_dict['NAME']}"
+    s = connection.settings_dict
+    return f"{connection.vendor} {s.get('HOST') or 'localhost'}:{s.get('PORT') or ''}/{s['NAME']}"
+
+
+def pending_migrations() -> list[str]:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return [f"{m.app_label}.{m.name}" for m, _backwards in plan]
+
+
+def check_database() -> CheckResult:
+    from django.db import connection
 
     try:
         with connection.cursor() as cur:
             cur.execute("SELECT 1")
-        pending = _pending_migrations()
+        pending = pending_migrations()
     except Exception as exc:  # noqa: BLE001 - any driver error means the check fails
         return CheckResult(_("database"), False, f"{type(exc).__name__}: {exc}".strip())
     if pending:
@@ -74,7 +90,7 @@ def check_database() -> CheckResult:
             False,
             _("%(n)d migrations not applied: run `anbao init`") % {"n": len(pending)},
         )
-    return CheckResult(_("database"), True, _describe_db())
+    return CheckResult(_("database"), True, describe_database())
 
 
 def check_broker() -> CheckResult:
