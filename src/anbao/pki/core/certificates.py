@@ -8,9 +8,10 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from asn1crypto import algos, core, parser, x509
+from asn1crypto import algos, x509
 
 from anbao.errors import ValidationError
+from anbao.pki.core import der
 from anbao.pki.core.profiles import Usage, policy
 from anbao.sm import SM2PublicKey, sm3
 from anbao.sm.errors import InvalidSignature
@@ -57,17 +58,31 @@ class CertificateRequest:
     links: Links = field(default_factory=Links)
 
 
-def _validity(not_before: dt.datetime, not_after: dt.datetime) -> x509.Validity:
+def _validity(not_before: dt.datetime, not_after: dt.datetime) -> bytes:
     if not_before.tzinfo is None or not_after.tzinfo is None:
         raise ValidationError("certificate validity needs timezone-aware times")
     if not_after <= not_before:
         raise ValidationError("the certificate would expire before it starts")
-    return x509.Validity({"not_before": _time(not_before), "not_after": _time(not_after)})
+    return _validity_der(not_before, not_after, not_before.year < 2050, not_after.year < 2050)
 
 
-def _time(when: dt.datetime) -> x509.Time:
+@functools.lru_cache(maxsize=64)
+def _validity_der(
+    not_before: dt.datetime, not_after: dt.datetime, before_utc: bool, after_utc: bool
+) -> bytes:
+    """The Validity DER, cached: a batch gives every certificate the same two times.
+
+    Equal datetimes are the same instant, whose UTC form is what is encoded; the choice of
+    time type is part of the key because it follows the year as given.
+    """
+    return der.sequence(_time(not_before, before_utc).dump(), _time(not_after, after_utc).dump())
+
+
+def _time(when: dt.datetime, utc: bool | None = None) -> x509.Time:
     # RFC 5280 4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050.
-    return x509.Time({"utc_time" if when.year < 2050 else "general_time": when})
+    if utc is None:
+        utc = when.year < 2050
+    return x509.Time({"utc_time" if utc else "general_time": when})
 
 
 def _extension(extn_id: str, critical: bool, value: object) -> bytes:
@@ -125,25 +140,38 @@ def _profile_extensions(
     return head, tuple(middle), tuple(exts)
 
 
-def _extensions(req: CertificateRequest, issuer_key_id: bytes) -> list[x509.Extension]:
+_SKI_OID = bytes(x509.ExtensionId("key_identifier").dump())
+_SAN_OID = bytes(x509.ExtensionId("subject_alt_name").dump())
+_RFC822_NAME = 1  # GeneralName [1] IMPLICIT IA5String
+
+
+def _subject_key_identifier(public_key: SM2PublicKey) -> bytes:
+    # Extension ::= SEQUENCE { extnID, critical DEFAULT FALSE (left out), extnValue }
+    return der.sequence(_SKI_OID, der.octet_string(der.octet_string(key_identifier(public_key))))
+
+
+def _email_alt_name(email: str) -> bytes:
+    general_name = der.implicit_primitive(_RFC822_NAME, der.email_octets(email))
+    return der.sequence(_SAN_OID, der.octet_string(der.sequence(general_name)))
+
+
+def _extensions(req: CertificateRequest, issuer_key_id: bytes) -> bytes:
+    """The DER of the extensions, one after the other (the contents of Extensions)."""
     head, middle, tail = _profile_extensions(req.usage, issuer_key_id, req.links)
-    ski = _extension("key_identifier", False, key_identifier(req.public_key))
-    san = (
-        [_extension("subject_alt_name", False, [x509.GeneralName({"rfc822_name": req.email})])]
-        if req.email
-        else []
-    )
+    ski = _subject_key_identifier(req.public_key)
+    san = (_email_alt_name(req.email),) if req.email else ()
     # constraints, key usage, SKI, AKI, EKU, SAN, CDP, AIA
-    return [x509.Extension.load(der) for der in (*head, ski, *middle, *san, *tail)]
+    return b"".join((*head, ski, *middle, *san, *tail))
+
+
+@functools.lru_cache(maxsize=16)
+def _issuer_key_id(issuer_public_key: SM2PublicKey) -> bytes:
+    return key_identifier(issuer_public_key)
 
 
 # DER pieces that never change: version v3 ([0] EXPLICIT INTEGER 2), the algorithm.
-_VERSION_V3 = parser.emit(2, 1, 0, core.Integer(2).dump())
+_VERSION_V3 = der.explicit(0, der.integer(2))
 _SM2_WITH_SM3_DER = bytes(algos.SignedDigestAlgorithm({"algorithm": SM2_WITH_SM3}).dump())
-
-
-def _sequence(*parts: bytes) -> bytes:
-    return bytes(parser.emit(0, 1, 16, b"".join(parts)))
 
 
 def issue(
@@ -151,23 +179,23 @@ def issue(
 ) -> x509.Certificate:
     """Build the TBSCertificate, sign it with ``sign``, return the certificate.
 
-    The DER is assembled from pieces that asn1crypto encodes (most of them once per issuer),
-    joined with ``asn1crypto.parser.emit``: building the whole nested value in asn1crypto
-    costs five times the SM2 signature. Tests parse the result back and give it to OpenSSL.
+    The DER is emitted directly (``anbao.pki.core.der``) from pieces that are mostly encoded
+    once per issuer: building the nested value in asn1crypto costs several times the SM2
+    signature. tests/unit/pki/test_der.py proves the result byte-identical to the
+    TBSCertificate asn1crypto builds; other tests parse it back and give it to OpenSSL.
     """
-    extensions = b"".join(ext.dump() for ext in _extensions(req, key_identifier(issuer_public_key)))
-    tbs = _sequence(
+    extensions = _extensions(req, _issuer_key_id(issuer_public_key))
+    tbs = der.sequence(
         _VERSION_V3,
-        core.Integer(req.serial).dump(),
+        der.integer(req.serial),
         _SM2_WITH_SM3_DER,
         issuer.dump(),
-        _validity(req.not_before, req.not_after).dump(),
+        _validity(req.not_before, req.not_after),
         req.subject.dump(),
         req.public_key.to_spki_der(),
-        parser.emit(2, 1, 3, _sequence(extensions)),
+        der.explicit(3, der.sequence(extensions)),
     )
-    signature = core.OctetBitString(sign(tbs)).dump()
-    return x509.Certificate.load(_sequence(tbs, _SM2_WITH_SM3_DER, signature))
+    return x509.Certificate.load(der.sequence(tbs, _SM2_WITH_SM3_DER, der.bit_string(sign(tbs))))
 
 
 def public_key_of(cert: x509.Certificate) -> SM2PublicKey:

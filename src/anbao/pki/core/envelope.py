@@ -14,6 +14,7 @@ from collections.abc import Callable
 from asn1crypto import algos, core
 
 from anbao.errors import ValidationError
+from anbao.pki.core import der
 from anbao.sm import SM2PrivateKey, SM2PublicKey, sm4
 from anbao.sm.errors import DecryptionError
 
@@ -58,6 +59,23 @@ class SM2EnvelopedKey(core.Sequence):  # type: ignore[misc]
     ]
 
 
+_SM4_ECB_ALGORITHM = bytes(algos.EncryptionAlgorithm({"algorithm": SM4_ECB_OID}).dump())
+
+
+def enveloped_key_der(sealed_key: bytes, public_point: bytes, sealed_private: bytes) -> bytes:
+    """SM2EnvelopedKey DER around ``sealed_key``, the DER SM2Cipher that Tongsuo returns.
+
+    Emitted directly: building the value in asn1crypto costs a third of the SM2 encryption.
+    The bytes are those of ``SM2EnvelopedKey({...}).dump()`` (tests/unit/pki/test_der.py).
+    """
+    return der.sequence(
+        _SM4_ECB_ALGORITHM,
+        bytes(sealed_key),
+        der.bit_string(public_point),
+        der.bit_string(sealed_private),
+    )
+
+
 def envelop(
     encryption_key: SM2PrivateKey, recipient: SM2PublicKey, random_bytes: RandomBytes = os.urandom
 ) -> bytes:
@@ -65,17 +83,8 @@ def envelop(
     sym_key = random_bytes(sm4.KEY_SIZE)
     d = encryption_key.private_value.to_bytes(32, "big")
     sealed_private = sm4.ecb_encrypt(sym_key, d, padding=False)
-    sealed_key = SM2Cipher.load(recipient.encrypt(sym_key))
     point = encryption_key.public_key().to_point()
-    value = SM2EnvelopedKey(
-        {
-            "sym_alg_id": {"algorithm": SM4_ECB_OID},
-            "sym_encrypted_key": sealed_key,
-            "sm2_public_key": point,
-            "sm2_encrypted_private_key": sealed_private,
-        }
-    )
-    return bytes(value.dump())
+    return enveloped_key_der(recipient.encrypt(sym_key), point, sealed_private)
 
 
 def open_envelope(data: bytes, recipient: SM2PrivateKey) -> SM2PrivateKey:
