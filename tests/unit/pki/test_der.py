@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from asn1crypto import core, keys, x509
+from asn1crypto import core, keys, parser, x509
 from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 
@@ -75,6 +75,21 @@ def outcome(build):
         return type(exc)
 
 
+@given(
+    class_=st.integers(min_value=0, max_value=3),
+    constructed=st.booleans(),
+    tag=st.integers(min_value=0, max_value=30),
+    length=st.one_of(
+        st.integers(min_value=0, max_value=300), st.sampled_from([127, 128, 255, 256, 65536])
+    ),
+)
+def test_tlv(class_, constructed, tag, length):
+    contents = bytes(range(256)) * (length // 256) + bytes(length % 256)
+    assert der.tlv(class_, constructed, tag, contents) == parser.emit(
+        class_, int(constructed), tag, contents
+    )
+
+
 @given(st.integers())
 @example(0)
 @example(127)
@@ -122,6 +137,11 @@ def test_names(values):
     read_back = x509.Name.load(asn1crypto_built.dump())
     assert build_name(values).native == read_back.native
     assert name_text(values) == dn_text(read_back)
+
+
+def test_subject_public_key_info_is_tongsuos():
+    for key in [*KEYS, *(SM2PrivateKey.generate().public_key() for _ in range(20))]:
+        assert C._spki(key) == key.to_spki_der()
 
 
 def test_names_leave_out_empty_values_and_other_keys():

@@ -1,16 +1,14 @@
 """DER encoders for the few values anbao writes on the hot path of issuing certificates.
 
 asn1crypto builds nested values slowly: a Name built with ``x509.Name.build`` and dumped
-costs more than the SM2 signature over the whole certificate. These functions emit the same
-bytes from plain values with ``asn1crypto.parser.emit``. Each one follows asn1crypto's own
-encoding rules (including where they are questionable, such as the IDNA-encoded domain of an
-e-mail address), and tests/unit/pki/test_der.py proves it byte-identical to asn1crypto's
-builder, so swapping one for the other never changes a certificate.
+costs more than the SM2 signature over the whole certificate. These functions write the
+same bytes from plain values. Each one follows asn1crypto's own encoding rules (including
+where they are questionable, such as the IDNA-encoded domain of an e-mail address), and
+tests/unit/pki/test_der.py proves it byte-identical to asn1crypto's builder, so swapping one
+for the other never changes a certificate.
 """
 
 from __future__ import annotations
-
-from asn1crypto import parser
 
 # Universal tags (X.680).
 _INTEGER = 2
@@ -23,39 +21,55 @@ _PRINTABLE_STRING = 19
 _IA5_STRING = 22
 
 
+def tlv(class_: int, constructed: bool, tag: int, contents: bytes) -> bytes:
+    """Identifier, definite length and contents: ``asn1crypto.parser.emit`` for tags below 31.
+
+    Written out because ``emit`` checks its arguments on every call, and a certificate takes
+    some twenty of them.
+    """
+    if not 0 <= tag < 31:
+        raise ValueError("only tags 0 to 30 have a one-octet identifier")
+    identifier = class_ << 6 | constructed << 5 | tag
+    length = len(contents)
+    if length < 0x80:
+        return bytes((identifier, length)) + contents
+    size = length.to_bytes((length.bit_length() + 7) // 8, "big")
+    return bytes((identifier, 0x80 | len(size))) + size + contents
+
+
 def sequence(*parts: bytes) -> bytes:
     """SEQUENCE of already encoded parts, in the order given."""
-    return bytes(parser.emit(0, 1, _SEQUENCE, b"".join(parts)))
+    return tlv(0, True, _SEQUENCE, b"".join(parts))
 
 
 def set_of_one(part: bytes) -> bytes:
     """A SET OF with one element (DER orders the elements of a longer SET OF)."""
-    return bytes(parser.emit(0, 1, _SET, part))
+    return tlv(0, True, _SET, part)
 
 
 def explicit(tag: int, encoded: bytes) -> bytes:
     """A context-specific [tag] EXPLICIT wrapper around an encoded value."""
-    return bytes(parser.emit(2, 1, tag, encoded))
+    return tlv(2, True, tag, encoded)
 
 
 def implicit_primitive(tag: int, contents: bytes) -> bytes:
     """A context-specific [tag] IMPLICIT primitive value (such as a GeneralName choice)."""
-    return bytes(parser.emit(2, 0, tag, contents))
+    return tlv(2, False, tag, contents)
 
 
 def integer(value: int) -> bytes:
     """INTEGER in the fewest two's-complement octets."""
     size = ((value if value >= 0 else ~value).bit_length() + 8) // 8
-    return bytes(parser.emit(0, 0, _INTEGER, value.to_bytes(size, "big", signed=True)))
+    return tlv(0, False, _INTEGER, value.to_bytes(size, "big", signed=True))
 
 
 def octet_string(data: bytes) -> bytes:
-    return bytes(parser.emit(0, 0, _OCTET_STRING, bytes(data)))
+    return tlv(0, False, _OCTET_STRING, bytes(data))
 
 
 def bit_string(data: bytes) -> bytes:
     """BIT STRING of whole octets (no unused bits), as asn1crypto's OctetBitString."""
-    return bytes(parser.emit(0, 0, _BIT_STRING, b"\x00" + bytes(data)))
+    return tlv(0, False, _BIT_STRING, b"\x00" + bytes(data))
 
 
 def _text(value: object) -> str:
@@ -65,12 +79,12 @@ def _text(value: object) -> str:
 
 
 def utf8_string(value: str) -> bytes:
-    return bytes(parser.emit(0, 0, _UTF8_STRING, _text(value).encode("utf-8")))
+    return tlv(0, False, _UTF8_STRING, _text(value).encode("utf-8"))
 
 
 def printable_string(value: str) -> bytes:
     # asn1crypto writes a PrintableString as Latin-1 without checking the character set.
-    return bytes(parser.emit(0, 0, _PRINTABLE_STRING, _text(value).encode("latin1")))
+    return tlv(0, False, _PRINTABLE_STRING, _text(value).encode("latin1"))
 
 
 def email_octets(value: str) -> bytes:
@@ -96,4 +110,4 @@ def email_text(octets: bytes) -> str:
 
 def email_address(value: str) -> bytes:
     """IA5String of an e-mail address (x509.EmailAddress), as in a Name's emailAddress."""
-    return bytes(parser.emit(0, 0, _IA5_STRING, email_octets(value)))
+    return tlv(0, False, _IA5_STRING, email_octets(value))
