@@ -8,6 +8,7 @@ the CA keys cannot be opened. A cryptographic module (GM/T 0018 密码机) can r
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -59,6 +60,16 @@ def unseal(blob: bytes, context: str) -> bytes:
 
 def wrap_key(key: SM2PrivateKey, context: str) -> bytes:
     return seal(key.to_pkcs8_der(), context)
+
+
+def key_wrapper() -> Callable[[SM2PrivateKey, str], bytes]:
+    """``wrap_key`` with the KEK read once, for the many keys of a batch."""
+    kek = _kek()
+
+    def wrap_one(key: SM2PrivateKey, context: str) -> bytes:
+        return wrap(kek, key.to_pkcs8_der(), context.encode())
+
+    return wrap_one
 
 
 def unwrap_key(blob: bytes, context: str) -> SM2PrivateKey:

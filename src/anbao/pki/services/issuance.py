@@ -5,21 +5,24 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anbao import errors
-from anbao.audit.services import record
+from anbao.audit.services import Event, record, record_many
 from anbao.pki import keystore
 from anbao.pki.core import certificates as C
 from anbao.pki.core.csr import parse_csr
 from anbao.pki.core.envelope import envelop
-from anbao.pki.core.names import build_name, dn_text
+from anbao.pki.core.names import build_name, name_text
 from anbao.pki.core.profiles import DEFAULT_HOLDER_DAYS, Profile, Usage
 from anbao.pki.models import Certificate, EscrowedKey, Holder
 from anbao.pki.services.authority import LoadedCA, issuing_ca, links, serial_hex
@@ -69,16 +72,15 @@ def validate_holder(data: HolderInput) -> None:
         )
 
 
-def _holder_name(ca: LoadedCA, data: HolderInput) -> asn1_x509.Name:
-    ca_values = ca.name.native
-    values = {
+def _subject_values(ca_values: dict[str, str], data: HolderInput) -> dict[str, str]:
+    """The holder's subject: C and O of the CA, the unit, the name, the e-mail address."""
+    return {
         "country_name": ca_values.get("country_name", "CN"),
         "organization_name": ca_values.get("organization_name", ""),
         "organizational_unit_name": data.unit.strip(),
         "common_name": data.name.strip(),
         "email_address": data.email.strip(),
     }
-    return build_name(values)
 
 
 def _bind_holder(data: HolderInput, actor: object) -> Holder:
@@ -126,50 +128,79 @@ def _bind_holder(data: HolderInput, actor: object) -> Holder:
     return holder
 
 
-def _make(
+@dataclass(frozen=True)
+class _Subject:
+    """A holder's subject, encoded once for both of its certificates."""
+
+    name: asn1_x509.Name
+    text: str
+
+    @classmethod
+    def of(cls, ca_values: dict[str, str], data: HolderInput) -> _Subject:
+        values = _subject_values(ca_values, data)
+        return cls(build_name(values), name_text(values))
+
+
+def _build(
     ca: LoadedCA,
     holder: Holder,
-    subject: asn1_x509.Name,
+    subject: _Subject,
     key: SM2PublicKey,
     usage: Usage,
     profile: str,
     now: dt.datetime,
     days: int,
     actor: str,
+    cert_links: C.Links,
     renewal_of: Certificate | None = None,
-) -> tuple[Certificate, asn1_x509.Certificate]:
+) -> Certificate:
+    """Sign the certificate; return its row, not yet saved."""
     serial = C.random_serial()
-    cert = C.issue(
-        C.CertificateRequest(
-            subject,
-            key,
-            usage,
-            now,
-            now + dt.timedelta(days=days),
-            serial,
-            email=holder.email,
-            links=links(),
-        ),
-        ca.name,
-        ca.public_key,
-        ca.sign,
+    not_after = now + dt.timedelta(days=days)
+    request = C.CertificateRequest(
+        subject.name, key, usage, now, not_after, serial, email=holder.email, links=cert_links
     )
-    der = cert.dump()
-    row = Certificate.objects.create(
+    der = C.issue(request, ca.name, ca.public_key, ca.sign).dump()
+    return Certificate(
         serial=serial_hex(serial),
         issuer=ca.record,
         holder=holder,
         usage=usage.value,
         profile=profile,
-        subject=dn_text(subject),
+        subject=subject.text,
         der=der,
         fingerprint=sm3(der).hex(),
         not_before=now,
-        not_after=now + dt.timedelta(days=days),
+        not_after=not_after,
         created_by=actor,
         renewal_of=renewal_of,
     )
-    return row, cert
+
+
+def _escrow(
+    enc_key: SM2PrivateKey,
+    encryption: Certificate,
+    recipient: SM2PublicKey,
+    wrap_key: Callable[[SM2PrivateKey, str], bytes],
+) -> EscrowedKey:
+    """The escrow row (not saved): the key under the KEK, and sealed to the signing key."""
+    return EscrowedKey(
+        certificate=encryption,
+        envelope=envelop(enc_key, recipient),
+        wrapped_key=wrap_key(enc_key, f"escrow:{encryption.serial}"),
+    )
+
+
+def _issue_details(
+    holder: Holder, profile: str, signing: Certificate, encryption: Certificate | None, source: str
+) -> dict[str, Any]:
+    return {
+        "holder": holder.email,
+        "profile": profile,
+        "dual": encryption is not None,
+        "encryption_serial": encryption.serial if encryption else None,
+        "key_source": source,
+    }
 
 
 def issue(
@@ -205,10 +236,11 @@ def issue(
     elif csr is not None:
         public_key = parse_csr(csr).public_key
     assert public_key is not None
-    subject = _holder_name(ca, data)
+    subject = _Subject.of(ca.name.native, data)
+    cert_links = links()
     with transaction.atomic():
         holder = _bind_holder(data, actor)
-        signing, _cert = _make(
+        signing = _build(
             ca,
             holder,
             subject,
@@ -218,12 +250,14 @@ def issue(
             now,
             days,
             actor_name,
+            cert_links,
             renewal_of,
         )
+        signing.save(force_insert=True)
         encryption = envelope = None
         if dual:
             enc_key = SM2PrivateKey.generate()
-            encryption, _enc = _make(
+            encryption = _build(
                 ca,
                 holder,
                 subject,
@@ -233,13 +267,12 @@ def issue(
                 now,
                 days,
                 actor_name,
+                cert_links,
             )
-            envelope = envelop(enc_key, public_key)
-            EscrowedKey.objects.create(
-                certificate=encryption,
-                envelope=envelope,
-                wrapped_key=keystore.wrap_key(enc_key, f"escrow:{encryption.serial}"),
-            )
+            encryption.save(force_insert=True)
+            escrow = _escrow(enc_key, encryption, public_key, keystore.wrap_key)
+            escrow.save(force_insert=True)
+            envelope = bytes(escrow.envelope)
             signing.pair = encryption
             signing.save(update_fields=["pair"])
         record(
@@ -247,13 +280,9 @@ def issue(
             actor=actor,
             object_type="certificate",
             object_id=signing.serial,
-            details={
-                "holder": holder.email,
-                "profile": data.profile,
-                "dual": dual,
-                "encryption_serial": encryption.serial if encryption else None,
-                "key_source": "server" if generate_key else "csr",
-            },
+            details=_issue_details(
+                holder, data.profile, signing, encryption, "server" if generate_key else "csr"
+            ),
         )
     key_pem = generated_pin = None
     if private_key is not None:
@@ -261,6 +290,154 @@ def issue(
             pin = generated_pin = generate_pin()
         key_pem = private_key_to_pem(private_key, pin.encode())
     return IssuedPair(signing, encryption, key_pem, generated_pin, envelope)
+
+
+@dataclass(frozen=True)
+class BulkEntry:
+    """One holder for :func:`issue_many`, with the public key of its signing certificate."""
+
+    data: HolderInput
+    public_key: SM2PublicKey
+    key_source: str = "csr"  # "server": anbao made the key and hands it out as a key file
+
+
+def _existing_holders(emails: list[str]) -> dict[str, Holder]:
+    """The stored holder for each of ``emails`` that has one, as ``email__iexact`` finds it.
+
+    The database upper-cases both sides, as it does for ``email__iexact`` on PostgreSQL and
+    as SQLite's LIKE compares (ASCII letters only); the inputs are folded by the database
+    first so that they are compared by its rules, not Python's. Of two matches the first in
+    the model's order wins, as ``.first()`` picks in ``_bind_holder``.
+    """
+    found: dict[str, Holder] = {}
+    for start in range(0, len(emails), 500):
+        chunk = emails[start : start + 500]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(["UPPER(%s)"] * len(chunk)), chunk)
+            folded = list(cursor.fetchone())
+        inputs: dict[str, list[str]] = {}
+        for email, key in zip(chunk, folded, strict=True):
+            inputs.setdefault(key, []).append(email)
+        query = Holder.objects.annotate(folded=Upper("email")).filter(folded__in=set(folded))
+        for holder in query:
+            for email in inputs[holder.folded]:
+                found.setdefault(email, holder)
+    return found
+
+
+def _bind_holders(inputs: list[HolderInput], actor: object) -> list[Holder]:
+    """``_bind_holder`` for many: one query for the holders, one insert for the new ones.
+
+    A row with a user name still goes through ``_bind_holder``, which creates the account.
+    """
+    existing = _existing_holders([d.email.strip() for d in inputs if not d.username])
+    holders: list[Holder | None] = []
+    new: list[Holder] = []
+    for data in inputs:
+        holder = None if data.username else existing.get(data.email.strip())
+        if holder is not None and holder.name != data.name.strip():
+            raise errors.Conflict(
+                _("the e-mail %(e)s belongs to the holder %(n)s")
+                % {"e": data.email, "n": holder.name},
+                code="duplicate_holder",
+            )
+        if holder is None and not data.username:
+            holder = Holder(
+                name=data.name.strip(),
+                email=data.email.strip(),
+                unit=data.unit.strip(),
+                phone=data.phone.strip(),
+            )
+            new.append(holder)
+        holders.append(holder)
+    _insert(Holder, new, "email")
+    return [
+        h if h is not None else _bind_holder(d, actor) for h, d in zip(holders, inputs, strict=True)
+    ]
+
+
+def _insert(model: Any, rows: list[Any], unique: str) -> None:
+    """Bulk-insert ``rows``; read their keys back by a unique field if the database did not."""
+    model.objects.bulk_create(rows)
+    missing = {getattr(r, unique): r for r in rows if r.pk is None}
+    values = list(missing)
+    for start in range(0, len(values), 500):
+        chunk = values[start : start + 500]
+        query = model.objects.filter(**{f"{unique}__in": chunk}).values_list(unique, "pk")
+        for value, pk in query:
+            missing[value].pk = pk
+
+
+def issue_many(
+    entries: Sequence[BulkEntry],
+    *,
+    dual: bool,
+    actor: object = None,
+    ca: LoadedCA | None = None,
+    now: dt.datetime | None = None,
+    days: int = DEFAULT_HOLDER_DAYS,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[IssuedPair]:
+    """:func:`issue` for many holders at once, all or nothing.
+
+    The certificates, rows and audit records are those :func:`issue` writes for each holder
+    (one ``cert.issue`` record per holder, naming both certificates); they are made in
+    memory and stored with a handful of bulk inserts in one transaction, the KEK read once.
+    ``progress(done, total)`` is called after each holder and may raise to stop: then
+    nothing is kept.
+    """
+    seen: set[str] = set()
+    for entry in entries:
+        validate_holder(entry.data)
+        email = entry.data.email.strip().lower()
+        if email in seen:
+            raise errors.ValidationError(
+                _("the e-mail %(e)s appears twice") % {"e": entry.data.email},
+                code="duplicate_holder",
+            )
+        seen.add(email)
+    ca = ca or issuing_ca()
+    now = now or timezone.now().replace(microsecond=0)
+    actor_name = getattr(actor, "username", None) or str(actor or "")
+    ca_values, cert_links = ca.name.native, links()
+    issued: list[IssuedPair] = []
+    escrows: list[EscrowedKey] = []
+    events: list[Event] = []
+    with transaction.atomic():
+        wrap_key = keystore.key_wrapper()
+        holders = _bind_holders([e.data for e in entries], actor)
+        for index, (entry, holder) in enumerate(zip(entries, holders, strict=True), start=1):
+            data, subject = entry.data, _Subject.of(ca_values, entry.data)
+            common = (data.profile, now, days, actor_name, cert_links)
+            signing = _build(ca, holder, subject, entry.public_key, Usage.SIGNING, *common)
+            encryption = envelope = None
+            if dual:
+                enc_key = SM2PrivateKey.generate()
+                encryption = _build(
+                    ca, holder, subject, enc_key.public_key(), Usage.ENCRYPTION, *common
+                )
+                escrows.append(_escrow(enc_key, encryption, entry.public_key, wrap_key))
+                envelope = bytes(escrows[-1].envelope)
+                signing.pair = encryption
+            issued.append(IssuedPair(signing, encryption, None, None, envelope))
+            details = _issue_details(holder, data.profile, signing, encryption, entry.key_source)
+            events.append(
+                Event(
+                    "cert.issue",
+                    actor=actor,
+                    object_type="certificate",
+                    object_id=signing.serial,
+                    details=details,
+                )
+            )
+            if progress:
+                progress(index, len(entries))
+        # The encryption certificates first: each signing certificate's pair points to one.
+        _insert(Certificate, [p.encryption for p in issued if p.encryption], "serial")
+        _insert(Certificate, [p.signing for p in issued], "serial")
+        EscrowedKey.objects.bulk_create(escrows)
+        record_many(events)
+    return issued
 
 
 def certificate_pem(cert: Certificate) -> bytes:
