@@ -25,12 +25,13 @@ from contextlib import contextmanager
 from typing import Any, Final
 
 from asn1crypto import core
+from asn1crypto import parser as asn1_parser
 from tongsuopy.backends.tongsuo.backend import backend as _backend
 from tongsuopy.crypto import serialization
 from tongsuopy.crypto.asymciphers import ec
 
 from anbao.sm.errors import DecryptionError, InvalidEncoding, InvalidKey, InvalidSignature, SMError
-from anbao.sm.sm3 import SM3Hash, sm3
+from anbao.sm.sm3 import sm3
 
 __all__ = [
     "DEFAULT_ID",
@@ -55,6 +56,7 @@ DEFAULT_ID: Final = b"1234567812345678"
 # ENTL is a 16-bit count of bits, so an ID has at most 8191 bytes.
 MAX_ID_BYTES: Final = 0xFFFF // 8
 _FIELD_BYTES: Final = 32
+_ZA_CACHE_SIZE: Final = 8  # IDs remembered per key
 
 # What asn1crypto raises on malformed input. KeyError (an unknown algorithm OID whose
 # parameters depend on it) and AttributeError (an asn1crypto bug on some tags) were found
@@ -123,15 +125,30 @@ def decode_signature(der: bytes) -> tuple[int, int]:
     """
     der = bytes(der)
     try:
-        parsed = _ECSignature.load(der, strict=True)
-        r, s = parsed["r"].native, parsed["s"].native
-        canonical = _ECSignature({"r": r, "s": s}).dump()
+        # asn1crypto's parser on the three elements (its Sequence class is five times slower
+        # and this runs on every verification); strict: nothing may follow the SEQUENCE.
+        cls, constructed, tag, _header, content, _trailer = asn1_parser.parse(der, strict=True)
+        if (cls, constructed, tag) != (0, 1, 16):
+            raise ValueError("expected a SEQUENCE")
+        r, rest = _integer(content)
+        s, rest = _integer(rest)
+        if rest:
+            raise ValueError("data after the two INTEGERs")
+        canonical = asn1_parser.emit(0, 1, 16, core.Integer(r).dump() + core.Integer(s).dump())
     except ASN1_PARSE_ERRORS as exc:
         reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise InvalidEncoding(f"not a DER SM2 signature: {reason}") from None
     if canonical != der:
         raise InvalidEncoding("not a DER SM2 signature: not the canonical DER encoding")
     return int(r), int(s)
+
+
+def _integer(data: bytes) -> tuple[int, bytes]:
+    """One INTEGER from the front of ``data``, and what follows it."""
+    cls, constructed, tag, header, content, _trailer = asn1_parser.parse(data)
+    if (cls, constructed, tag) != (0, 0, 2):
+        raise ValueError("expected an INTEGER")
+    return int.from_bytes(content, "big", signed=True), data[len(header) + len(content) :]
 
 
 def _consume_errors() -> None:
@@ -177,6 +194,7 @@ class SM2PublicKey:
         numbers = key.public_numbers()
         self._x: int = numbers.x
         self._y: int = numbers.y
+        self._za: dict[bytes, bytes] = {}
 
     @property
     def x(self) -> int:
@@ -201,13 +219,18 @@ class SM2PublicKey:
         return b"\x04" + _int32(self.x) + _int32(self.y)
 
     def za(self, distinguishing_id: bytes | str = DEFAULT_ID) -> bytes:
-        return compute_za(self.x, self.y, distinguishing_id)
+        """Z_A for this key and ID; remembered, since a key is used with one or two IDs."""
+        ident = _id_bytes(distinguishing_id)
+        found = self._za.get(ident)
+        if found is None:
+            found = compute_za(self.x, self.y, ident)
+            if len(self._za) < _ZA_CACHE_SIZE:
+                self._za[ident] = found
+        return found
 
     def digest(self, message: bytes, distinguishing_id: bytes | str = DEFAULT_ID) -> bytes:
         """e = SM3(Z_A || M), the value that is actually signed."""
-        h = SM3Hash(self.za(distinguishing_id))
-        h.update(message)
-        return h.digest()
+        return sm3(self.za(distinguishing_id), message)
 
     def verify(
         self, signature: bytes, message: bytes, *, distinguishing_id: bytes | str = DEFAULT_ID

@@ -11,15 +11,21 @@ from hypothesis import strategies as st
 from sm_testdata import load_vectors
 
 from anbao.sm import InvalidSignature, SM3Hash, hmac_sm3, sm3, verify_hmac_sm3
+from anbao.sm.sm3 import HASHLIB_SM3, tongsuo_hmac_sm3, tongsuo_sm3
 
 SM3_VECTORS = load_vectors("sm3")["vectors"]
 HMAC_VECTORS = load_vectors("hmac_sm3")["vectors"]
 SYSTEM_SM3 = "sm3" in hashlib.algorithms_available
 
 
+@pytest.mark.parametrize("digest", [sm3, tongsuo_sm3])
 @pytest.mark.parametrize("vector", SM3_VECTORS, ids=lambda v: v["id"])
-def test_sm3_published_examples(vector):
-    assert sm3(bytes.fromhex(vector["message_hex"])).hex() == vector["digest"]
+def test_sm3_published_examples(vector, digest):
+    assert digest(bytes.fromhex(vector["message_hex"])).hex() == vector["digest"]
+
+
+def test_the_one_shot_functions_use_openssl_where_it_has_sm3():
+    assert HASHLIB_SM3 == SYSTEM_SM3
 
 
 def test_sm3_of_empty_message():
@@ -48,6 +54,7 @@ def test_copy_is_independent():
 def test_hmac_sm3_vectors(vector):
     key, msg = bytes.fromhex(vector["key"]), bytes.fromhex(vector["message_hex"])
     assert hmac_sm3(key, msg).hex() == vector["tag"]
+    assert tongsuo_hmac_sm3(key, msg).hex() == vector["tag"]
     verify_hmac_sm3(key, msg, bytes.fromhex(vector["tag"]))
 
 
@@ -57,8 +64,9 @@ def test_verify_hmac_raises_on_mismatch():
 
 
 @pytest.mark.skipif(not SYSTEM_SM3, reason="the system OpenSSL has no SM3 in hashlib")
-@given(st.binary(max_size=200), st.binary(max_size=300))
-def test_hmac_matches_system_openssl(key, data):
+@given(st.binary(max_size=200), st.lists(st.binary(max_size=300), max_size=4))
+def test_tongsuo_and_system_openssl_agree(key, parts):
     # hashlib's SM3 is OpenSSL 3's, a different implementation from Tongsuo's.
-    assert hmac_sm3(key, data) == hmac.new(key, data, "sm3").digest()
-    assert sm3(data) == hashlib.new("sm3", data).digest()
+    data = b"".join(parts)
+    assert tongsuo_hmac_sm3(key, data) == hmac.new(key, data, "sm3").digest() == hmac_sm3(key, data)
+    assert tongsuo_sm3(*parts) == hashlib.new("sm3", data).digest() == sm3(*parts)
