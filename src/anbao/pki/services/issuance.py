@@ -141,40 +141,60 @@ class _Subject:
         return cls(build_name(values), name_text(values))
 
 
-def _build(
-    ca: LoadedCA,
-    holder: Holder,
-    subject: _Subject,
-    key: SM2PublicKey,
-    usage: Usage,
-    profile: str,
-    now: dt.datetime,
-    days: int,
-    actor: str,
-    cert_links: C.Links,
-    renewal_of: Certificate | None = None,
-) -> Certificate:
-    """Sign the certificate; return its row, not yet saved."""
-    serial = C.random_serial()
-    not_after = now + dt.timedelta(days=days)
-    request = C.CertificateRequest(
-        subject.name, key, usage, now, not_after, serial, email=holder.email, links=cert_links
-    )
-    der = C.issue(request, ca.name, ca.public_key, ca.sign).dump()
-    return Certificate(
-        serial=serial_hex(serial),
-        issuer=ca.record,
-        holder=holder,
-        usage=usage.value,
-        profile=profile,
-        subject=subject.text,
-        der=der,
-        fingerprint=sm3(der).hex(),
-        not_before=now,
-        not_after=not_after,
-        created_by=actor,
-        renewal_of=renewal_of,
-    )
+@dataclass(frozen=True)
+class _Issuing:
+    """What every certificate of one issuance shares: the CA, the validity, links, actor."""
+
+    ca: LoadedCA
+    issuer: asn1_x509.Name
+    issuer_key: SM2PublicKey
+    not_before: dt.datetime
+    not_after: dt.datetime
+    links: C.Links
+    actor: str
+
+    @classmethod
+    def start(cls, ca: LoadedCA, now: dt.datetime, days: int, actor: object) -> _Issuing:
+        actor_name = getattr(actor, "username", None) or str(actor or "")
+        not_after = now + dt.timedelta(days=days)
+        return cls(ca, ca.name, ca.public_key, now, not_after, links(), actor_name)
+
+    def certificate(
+        self,
+        holder: Holder,
+        subject: _Subject,
+        key: SM2PublicKey,
+        usage: Usage,
+        profile: str,
+        renewal_of: Certificate | None = None,
+    ) -> Certificate:
+        """Sign the certificate; return its row, not yet saved."""
+        serial = C.random_serial()
+        request = C.CertificateRequest(
+            subject.name,
+            key,
+            usage,
+            self.not_before,
+            self.not_after,
+            serial,
+            email=holder.email,
+            links=self.links,
+        )
+        der = C.issue(request, self.issuer, self.issuer_key, self.ca.sign).dump()
+        return Certificate(
+            serial=serial_hex(serial),
+            issuer=self.ca.record,
+            holder=holder,
+            usage=usage.value,
+            profile=profile,
+            subject=subject.text,
+            der=der,
+            fingerprint=sm3(der).hex(),
+            not_before=self.not_before,
+            not_after=self.not_after,
+            created_by=self.actor,
+            renewal_of=renewal_of,
+        )
 
 
 def _escrow(
@@ -228,8 +248,7 @@ def issue(
     if pin is not None and len(pin) < 6:
         raise errors.ValidationError(_("the PIN must have at least 6 characters"))
     ca = ca or issuing_ca()
-    now = now or timezone.now().replace(microsecond=0)
-    actor_name = getattr(actor, "username", None) or str(actor or "")
+    issuing = _Issuing.start(ca, now or timezone.now().replace(microsecond=0), days, actor)
     private_key = SM2PrivateKey.generate() if generate_key else None
     if private_key is not None:
         public_key = private_key.public_key()
@@ -237,37 +256,17 @@ def issue(
         public_key = parse_csr(csr).public_key
     assert public_key is not None
     subject = _Subject.of(ca.name.native, data)
-    cert_links = links()
     with transaction.atomic():
         holder = _bind_holder(data, actor)
-        signing = _build(
-            ca,
-            holder,
-            subject,
-            public_key,
-            Usage.SIGNING,
-            data.profile,
-            now,
-            days,
-            actor_name,
-            cert_links,
-            renewal_of,
+        signing = issuing.certificate(
+            holder, subject, public_key, Usage.SIGNING, data.profile, renewal_of
         )
         signing.save(force_insert=True)
         encryption = envelope = None
         if dual:
             enc_key = SM2PrivateKey.generate()
-            encryption = _build(
-                ca,
-                holder,
-                subject,
-                enc_key.public_key(),
-                Usage.ENCRYPTION,
-                data.profile,
-                now,
-                days,
-                actor_name,
-                cert_links,
+            encryption = issuing.certificate(
+                holder, subject, enc_key.public_key(), Usage.ENCRYPTION, data.profile
             )
             encryption.save(force_insert=True)
             escrow = _escrow(enc_key, encryption, public_key, keystore.wrap_key)
@@ -397,9 +396,8 @@ def issue_many(
             )
         seen.add(email)
     ca = ca or issuing_ca()
-    now = now or timezone.now().replace(microsecond=0)
-    actor_name = getattr(actor, "username", None) or str(actor or "")
-    ca_values, cert_links = ca.name.native, links()
+    issuing = _Issuing.start(ca, now or timezone.now().replace(microsecond=0), days, actor)
+    ca_values = ca.name.native
     issued: list[IssuedPair] = []
     escrows: list[EscrowedKey] = []
     events: list[Event] = []
@@ -408,13 +406,14 @@ def issue_many(
         holders = _bind_holders([e.data for e in entries], actor)
         for index, (entry, holder) in enumerate(zip(entries, holders, strict=True), start=1):
             data, subject = entry.data, _Subject.of(ca_values, entry.data)
-            common = (data.profile, now, days, actor_name, cert_links)
-            signing = _build(ca, holder, subject, entry.public_key, Usage.SIGNING, *common)
+            signing = issuing.certificate(
+                holder, subject, entry.public_key, Usage.SIGNING, data.profile
+            )
             encryption = envelope = None
             if dual:
                 enc_key = SM2PrivateKey.generate()
-                encryption = _build(
-                    ca, holder, subject, enc_key.public_key(), Usage.ENCRYPTION, *common
+                encryption = issuing.certificate(
+                    holder, subject, enc_key.public_key(), Usage.ENCRYPTION, data.profile
                 )
                 escrows.append(_escrow(enc_key, encryption, entry.public_key, wrap_key))
                 envelope = bytes(escrows[-1].envelope)
