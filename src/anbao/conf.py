@@ -14,6 +14,9 @@ from urllib.parse import unquote, urlsplit
 from anbao.errors import ConfigurationError
 
 SECRET_KEY_FILE = "secret_key"
+# Each server thread keeps its database connection between requests: opening one (and, for
+# SQLite, running the PRAGMAs below) costs more than a whole signature verification.
+PERSISTENT_CONNECTION_SECONDS = 600
 # Writers queue for up to 30 s instead of failing; BEGIN IMMEDIATE takes the write lock at the
 # start so a read-then-write transaction cannot deadlock; WAL lets readers go on while one
 # writer writes, and synchronous=NORMAL is durable across application crashes in WAL mode.
@@ -116,6 +119,7 @@ def database_config(url: str, data_dir: Path) -> dict[str, object]:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(data_dir / "anbao.sqlite3"),
             "OPTIONS": SQLITE_OPTIONS,
+            "CONN_MAX_AGE": PERSISTENT_CONNECTION_SECONDS,
         }
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
@@ -127,7 +131,12 @@ def database_config(url: str, data_dir: Path) -> dict[str, object]:
         "PORT": str(parts.port or ""),
     }
     if scheme in {"postgres", "postgresql", "pgsql"}:
-        return {"ENGINE": "django.db.backends.postgresql", "CONN_MAX_AGE": 60, **common}
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "CONN_MAX_AGE": PERSISTENT_CONNECTION_SECONDS,
+            "CONN_HEALTH_CHECKS": True,
+            **common,
+        }
     if scheme == "dm":
         # dmDjango is DM's own Django backend (pip extra "dm"); default port 5236.
         common["PORT"] = common["PORT"] or "5236"
@@ -138,6 +147,7 @@ def database_config(url: str, data_dir: Path) -> dict[str, object]:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": path if path else str(data_dir / "anbao.sqlite3"),
             "OPTIONS": SQLITE_OPTIONS,
+            "CONN_MAX_AGE": PERSISTENT_CONNECTION_SECONDS,
         }
     raise ConfigurationError(
         f"DATABASE_URL scheme {scheme!r} is not supported (use postgres://, dm:// or sqlite://)"

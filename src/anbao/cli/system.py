@@ -40,6 +40,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     serve.add_argument(
         "--workers", type=_positive, default=2, help=_("worker processes (default 2)")
     )
+    serve.add_argument(
+        "--access-log",
+        metavar="FILE",
+        help=_(
+            "write an access log line per request to FILE (- for standard output); off by "
+            "default: it costs more than a signature check, and a reverse proxy in front "
+            "usually keeps one"
+        ),
+    )
     serve.set_defaults(func=cmd_serve)
 
     check = subparsers.add_parser(
@@ -137,7 +146,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         % {"host": args.host, "port": args.port},
         flush=True,
     )
-    serve(args.host, args.port, args.workers)
+    serve(args.host, args.port, args.workers, access_log=args.access_log)
     return 0
 
 

@@ -42,7 +42,7 @@ def _pre_fork(server: Any, worker: Any) -> None:
     connections.close_all()
 
 
-def serve(host: str, port: int, workers: int) -> None:
+def serve(host: str, port: int, workers: int, access_log: str | None = None) -> None:
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     AnbaoServer(
         {
@@ -52,7 +52,7 @@ def serve(host: str, port: int, workers: int) -> None:
             "threads": 4,
             "timeout": 120,
             "graceful_timeout": 20,
-            "accesslog": "-",
+            "accesslog": access_log,
             "errorlog": "-",
             "loglevel": "info",
             "when_ready": _when_ready,
