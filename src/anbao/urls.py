@@ -9,6 +9,15 @@ from anbao.web import views as web_views
 
 urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),
+    # The API first: other systems call it many times a second, and Django tries the
+    # patterns in order.
+    path("api/schema/", public(SpectacularAPIView.as_view()), name="api-schema"),
+    path(
+        "api/docs/",
+        public(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
+    path("api/", include("anbao.api.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("", include("anbao.web.urls")),
     path("accounts/", include("anbao.accounts.urls")),
@@ -21,13 +30,6 @@ urlpatterns = [
     path("notifications/", include("anbao.notifications.urls")),
     path("oidc/", include("anbao.oidc.urls")),
     path("", include("anbao.oidc.protocol_urls")),
-    path("api/schema/", public(SpectacularAPIView.as_view()), name="api-schema"),
-    path(
-        "api/docs/",
-        public(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
-        name="api-docs",
-    ),
-    path("api/", include("anbao.api.urls")),
 ]
 
 handler400 = "anbao.web.errors.bad_request"

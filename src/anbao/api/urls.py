@@ -3,11 +3,11 @@
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("anbao.pki.api_urls")),  # first: the signature service is the busiest
     path("", include("anbao.accounts.api_urls")),
     path("", include("anbao.audit.api_urls")),
     path("", include("anbao.jobs.api_urls")),
     path("", include("anbao.engagement.api_urls")),
     path("", include("anbao.reports.api_urls")),
-    path("", include("anbao.pki.api_urls")),
     path("", include("anbao.enrolment.api_urls")),
 ]

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import json
 import subprocess
 
 import pytest
 from asn1crypto import pem
 
+import wsgi_calls
 from anbao.accounts.models import APIToken
 from anbao.pki import keystore
 from anbao.pki.core import certificates as C
@@ -27,17 +29,42 @@ def b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
 
 
-@pytest.fixture
-def api(ca, make_user, client):
+@pytest.fixture(params=["django", "wsgi"])
+def api(request, ca, make_user, client):
+    """POST as the health information system: through Django's handler, or through the WSGI
+    application `anbao serve` runs, whose fast verification route answers first."""
     user = make_user("his", "application")
     _, raw = APIToken.issue(user, "精神卫生信息系统")
+    if request.param == "django":
 
-    def post(path, body):
-        return client.post(
-            path, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}"
+        def post(path, body):
+            return client.post(
+                path, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}"
+            )
+
+        return post
+    from django.core.handlers.wsgi import WSGIHandler
+
+    from anbao.pki.fast_verify import FastVerify
+
+    django_app = wsgi_calls.RecordingApp(WSGIHandler())
+    app = FastVerify(django_app)
+
+    def post_wsgi(path, body):
+        resp = wsgi_calls.call(
+            app,
+            "POST",
+            path,
+            json.dumps(body).encode(),
+            CONTENT_TYPE="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {raw}",
         )
+        if path == "/api/signatures/verify/" and resp.status_code == 200:
+            assert not django_app.calls, "the fast route should have answered"
+        django_app.calls.clear()
+        return resp
 
-    return post
+    return post_wsgi
 
 
 @pytest.fixture

@@ -3,6 +3,10 @@
 Each check raises :class:`Refused` with a stable ``reason`` the signature service returns:
 ``untrusted_issuer``, ``certificate_expired``, ``certificate_revoked``, ``wrong_key_usage``,
 ``signature_invalid``. ``verify_signed_by`` runs them in that order.
+
+The checks read :class:`CertificateFacts`, the few fields they need parsed once per
+certificate (``facts`` is cached by the DER): the signature service and the login see the
+same holders' certificates again and again, and asn1crypto parses lazily but slowly.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from asn1crypto import x509
 
 from anbao.errors import ValidationError
 from anbao.pki.core.certificates import public_key_of, verify_signature
-from anbao.sm import DEFAULT_ID
+from anbao.sm import DEFAULT_ID, SM2PublicKey
 from anbao.sm.errors import InvalidKey, InvalidSignature
 
 
@@ -28,7 +32,47 @@ class Refused(ValidationError):
         self.reason = reason
 
 
-Check = Callable[[x509.Certificate], None]
+@dataclass(frozen=True)
+class CertificateFacts:
+    """What the checks read from a certificate, parsed once."""
+
+    der: bytes
+    serial: int
+    issuer: bytes  # the DER of the issuer's Name
+    not_before: dt.datetime
+    not_after: dt.datetime
+    key_usage: frozenset[str]
+    public_key: SM2PublicKey | None  # None: not an SM2 key
+    subject: str  # human-friendly, for answers and logs
+
+
+@functools.lru_cache(maxsize=8192)
+def facts(der: bytes) -> CertificateFacts:
+    """Parse the certificate ``der``; raise ValueError or TypeError when it does not parse."""
+    cert = x509.Certificate.load(der)
+    validity = cert["tbs_certificate"]["validity"]
+    usage = cert.key_usage_value
+    try:
+        public_key: SM2PublicKey | None = public_key_of(cert)
+    except (ValidationError, InvalidKey):
+        public_key = None
+    return CertificateFacts(
+        der=der,
+        serial=cert.serial_number,
+        issuer=bytes(cert.issuer.dump()),
+        not_before=validity["not_before"].native,
+        not_after=validity["not_after"].native,
+        key_usage=frozenset(usage.native) if usage is not None else frozenset(),
+        public_key=public_key,
+        subject=cert.subject.human_friendly,
+    )
+
+
+def facts_of(cert: x509.Certificate | bytes) -> CertificateFacts:
+    return facts(bytes(cert if isinstance(cert, bytes) else cert.dump()))
+
+
+Check = Callable[[CertificateFacts], None]
 
 
 @dataclass(frozen=True)
@@ -37,11 +81,16 @@ class IssuedBy:
 
     issuers: Sequence[x509.Certificate]
 
-    def __call__(self, cert: x509.Certificate) -> None:
+    def __call__(self, cert: CertificateFacts) -> None:
         for issuer in self.issuers:
-            if issuer.subject == cert.issuer and _signed_by(issuer.dump(), cert.dump()):
+            if _same_name(issuer.subject, cert.issuer) and _signed_by(issuer.dump(), cert.der):
                 return
         raise Refused("untrusted_issuer", "the certificate was not issued by this CA")
+
+
+def _same_name(name: x509.Name, der: bytes) -> bool:
+    """Equal DER, or equal under RFC 5280 name comparison (another encoding of the name)."""
+    return bytes(name.dump()) == der or name == x509.Name.load(der)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -61,9 +110,8 @@ def _signed_by(issuer_der: bytes, cert_der: bytes) -> bool:
 class ValidAt:
     now: dt.datetime
 
-    def __call__(self, cert: x509.Certificate) -> None:
-        validity = cert["tbs_certificate"]["validity"]
-        if not validity["not_before"].native <= self.now <= validity["not_after"].native:
+    def __call__(self, cert: CertificateFacts) -> None:
+        if not cert.not_before <= self.now <= cert.not_after:
             raise Refused("certificate_expired", "the certificate is outside its validity period")
 
 
@@ -71,8 +119,8 @@ class ValidAt:
 class NotRevoked:
     is_revoked: Callable[[int], bool]
 
-    def __call__(self, cert: x509.Certificate) -> None:
-        if self.is_revoked(cert.serial_number):
+    def __call__(self, cert: CertificateFacts) -> None:
+        if self.is_revoked(cert.serial):
             raise Refused("certificate_revoked", "the certificate has been revoked")
 
 
@@ -80,25 +128,36 @@ class NotRevoked:
 class KeyUsage:
     required: str = "digital_signature"
 
-    def __call__(self, cert: x509.Certificate) -> None:
-        usage = cert.key_usage_value
-        if usage is None or self.required not in usage.native:
+    def __call__(self, cert: CertificateFacts) -> None:
+        if self.required not in cert.key_usage:
             raise Refused(
                 "wrong_key_usage", f"the certificate's key usage does not allow {self.required}"
             )
 
 
+def check_certificate(cert: x509.Certificate | bytes, checks: Sequence[Check]) -> CertificateFacts:
+    """Run the certificate checks in order; the first that fails raises :class:`Refused`."""
+    found = facts_of(cert)
+    for check in checks:
+        check(found)
+    return found
+
+
 def verify_signed_by(
-    cert: x509.Certificate,
+    cert: x509.Certificate | bytes,
     checks: Sequence[Check],
     message: bytes,
     signature: bytes,
     distinguishing_id: bytes | str = DEFAULT_ID,
-) -> None:
+) -> CertificateFacts:
     """Run the certificate checks, then verify the SM2 signature with the given ID."""
-    for check in checks:
-        check(cert)
+    found = check_certificate(cert, checks)
+    if found.public_key is None:
+        raise ValidationError(
+            "the certificate's key is not an SM2 key (sm2p256v1)", code="wrong_curve"
+        )
     try:
-        public_key_of(cert).verify(signature, message, distinguishing_id=distinguishing_id)
+        found.public_key.verify(signature, message, distinguishing_id=distinguishing_id)
     except (InvalidSignature, InvalidKey) as exc:
         raise Refused("signature_invalid", exc.message) from None
+    return found

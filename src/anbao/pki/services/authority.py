@@ -160,10 +160,6 @@ def issuing_ca() -> LoadedCA:
     )
 
 
-def issuing_certificate() -> asn1_x509.Certificate:
-    return asn1_x509.Certificate.load(bytes(_get(CertificateAuthority.ISSUING).certificate))
-
-
 def chain_pem() -> bytes:
     """The issuing CA then the root, PEM, as `anbao ca export` writes them."""
     issuing = _get(CertificateAuthority.ISSUING)

@@ -29,8 +29,8 @@ from anbao import errors
 from anbao.audit.services import record
 from anbao.pki import keystore
 from anbao.pki.services import batch, pickup
-from anbao.pki.services.authority import issuing_certificate
 from anbao.pki.services.issuance import IssuedPair, certificate_pem
+from anbao.pki.services.lookup import issuing_certificate
 
 ID_RE = re.compile(r"^[0-9a-f]{32}$")
 MAX_UPLOAD = 10 * 1024 * 1024

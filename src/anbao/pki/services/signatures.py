@@ -21,8 +21,9 @@ from anbao.pki.core import validation as V
 from anbao.pki.core.names import build_name, dn_text
 from anbao.pki.core.profiles import DEFAULT_HOLDER_DAYS, Usage
 from anbao.pki.models import Certificate, ServiceKey
-from anbao.pki.services.authority import issuing_ca, issuing_certificate, links, serial_hex
-from anbao.pki.services.status import get as get_certificate
+from anbao.pki.services import lookup
+from anbao.pki.services.authority import issuing_ca, links, serial_hex
+from anbao.pki.services.status import normalise_serial
 from anbao.sm import DEFAULT_ID, SM2PrivateKey, sm3
 from anbao.sm.encoding import load_signature
 from anbao.sm.errors import InvalidSignature, SMError
@@ -65,9 +66,7 @@ def parse_certificate(data: bytes) -> asn1_x509.Certificate:
 
 
 def _is_revoked(serial: int) -> bool:
-    return Certificate.objects.filter(
-        serial=serial_hex(serial), status=Certificate.REVOKED
-    ).exists()
+    return lookup.is_revoked(serial_hex(serial))
 
 
 def verify(
@@ -93,24 +92,30 @@ def verify(
         raise errors.ValidationError(
             _("the signature is not a DER SM2 signature"), code="invalid_signature_encoding"
         ) from None
+    revoked: Callable[[int], bool] = _is_revoked
     if certificate is not None:
-        cert, known = parse_certificate(certificate), None
+        der = bytes(parse_certificate(certificate).dump())
     else:
-        known = get_certificate(serial or "")
-        cert = asn1_x509.Certificate.load(bytes(known.der))
-    # The row already read says whether it is revoked; otherwise the database is asked.
-    revoked = (lambda _serial: known.status == Certificate.REVOKED) if known else _is_revoked
+        key = normalise_serial(serial or "")
+        known = lookup.certificate_by_serial(key)
+        if known is None:
+            raise errors.NotFound(
+                _("no certificate with serial %(s)s") % {"s": key}, code="unknown_serial"
+            )
+        der = known.der
+        # The row just read says whether it is revoked: no second query.
+        revoked = lambda _serial: known.revoked  # noqa: E731
     reason = None
     try:
-        V.verify_signed_by(cert, _checks(now, revoked), message, signature, distinguishing_id)
+        V.verify_signed_by(der, _checks(now, revoked), message, signature, distinguishing_id)
     except V.Refused as refused:
         reason = refused.reason
-    return _conclude(cert, reason, message, actor)
+    return _conclude(V.facts(der), reason, message, actor)
 
 
 def _checks(now: dt.datetime | None, revoked: Callable[[int], bool] = _is_revoked) -> list[V.Check]:
     return [
-        V.IssuedBy([issuing_certificate()]),
+        V.IssuedBy([lookup.issuing_certificate()]),
         V.ValidAt(now or timezone.now()),
         V.NotRevoked(revoked),
         V.KeyUsage("digital_signature"),
@@ -118,20 +123,23 @@ def _checks(now: dt.datetime | None, revoked: Callable[[int], bool] = _is_revoke
 
 
 def _conclude(
-    cert: asn1_x509.Certificate, reason: str | None, message: bytes, actor: object
+    cert: V.CertificateFacts, reason: str | None, message: bytes, actor: object
 ) -> Verdict:
     verdict = Verdict(
         valid=reason is None,
         reason=reason,
-        serial=serial_hex(cert.serial_number),
-        subject=cert.subject.human_friendly,
-        not_after=cert["tbs_certificate"]["validity"]["not_after"].native.isoformat(),
+        serial=serial_hex(cert.serial),
+        subject=cert.subject,
+        not_after=cert.not_after.isoformat(),
     )
     if verdict.valid:
         # A good signature is routine business of the calling system: application log only.
-        log.info(
-            "signature valid: certificate %s, message sm3 %s", verdict.serial, sm3(message).hex()
-        )
+        if log.isEnabledFor(logging.INFO):
+            log.info(
+                "signature valid: certificate %s, message sm3 %s",
+                verdict.serial,
+                sm3(message).hex(),
+            )
     else:  # a refused one may be forgery or misuse: the audit trail keeps it
         record(
             "signature.verify",
@@ -236,8 +244,7 @@ def verify_cms(
     signer = cms.signer_of(signed, given)
     reason = None
     try:
-        for check in _checks(now):
-            check(signer)
+        V.check_certificate(signer, _checks(now))
         cms.verify_detached(
             signed, message, certificate=signer, distinguishing_id=distinguishing_id
         )
@@ -245,7 +252,7 @@ def verify_cms(
         reason = refused.reason
     except InvalidSignature:
         reason = "signature_invalid"
-    return _conclude(signer, reason, message, actor)
+    return _conclude(V.facts_of(signer), reason, message, actor)
 
 
 def sign_cms(message: bytes, *, key_name: str = "default", actor: object = None) -> bytes:
