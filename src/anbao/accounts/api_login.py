@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from anbao.accounts import login as login_service
 from anbao.accounts.access import ACCESS_ATTR, PUBLIC
+from anbao.accounts.login_core import MAX_ID_LENGTH
 
 
 class ChallengeRequest(serializers.Serializer):
@@ -27,7 +28,7 @@ class ChallengeRequest(serializers.Serializer):
 class LoginRequest(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=256, trim_whitespace=False)
-    challenge_id = serializers.CharField(required=False, max_length=64)
+    challenge_id = serializers.CharField(required=False, max_length=MAX_ID_LENGTH)
     signature = serializers.CharField(
         required=False, max_length=400, help_text="base64 DER SM2 signature of the challenge"
     )

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import datetime as dt
+import functools
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -21,7 +23,7 @@ from django.conf import settings
 from django.contrib.auth import login as django_login
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.signals import user_login_failed
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +32,8 @@ from anbao.accounts import login_core as core
 from anbao.accounts.core import ADMIN_ROLES, Role
 from anbao.accounts.models import LoginChallenge, LoginGate, User
 from anbao.audit.services import DENIED, FAILURE, client_address, record
+from anbao.sm import hmac_sm3
+from anbao.web import hotpath
 
 
 class InvalidCredentials(errors.Error):
@@ -53,26 +57,33 @@ def _iso(when: dt.datetime) -> str:
     return when.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+def _challenge_key() -> bytes:
+    return _derived_key(settings.SECRET_KEY)
+
+
+@functools.lru_cache(maxsize=4)
+def _derived_key(secret: str) -> bytes:
+    return hmac_sm3(secret.encode("utf-8"), b"anbao.accounts.login challenge key")
+
+
 def issue_challenge(username: str, now: dt.datetime | None = None) -> dict[str, str]:
-    """A fresh single-use challenge; the same answer whether or not the account exists."""
+    """A fresh single-use challenge; the same answer whether or not the account exists.
+
+    Nothing is stored: the challenge authenticates itself (``login_core.make_challenge``),
+    and only its use is recorded, once, which is what makes it single-use.
+    """
     username = username.strip()
     if not username or len(username) > 150:
         raise errors.ValidationError(_("a user name is required"))
     now = now or timezone.now()
-    nonce = base64.b64encode(secrets.token_bytes(32)).decode()
-    challenge = LoginChallenge.objects.create(
-        id=uuid.uuid4(),
-        username=username,
-        nonce=nonce,
-        created_at=now,
-        expires_at=now + core.CHALLENGE_LIFETIME,
-    )
-    expires = _iso(challenge.expires_at)
-    message = core.canonical_challenge(settings.SITE_URL, username, nonce, expires)
+    expires = int((now + core.CHALLENGE_LIFETIME).timestamp())
+    challenge = core.make_challenge(_challenge_key(), secrets.token_bytes(32), expires, username)
+    expires_at = _iso(dt.datetime.fromtimestamp(expires, dt.UTC))
+    message = core.canonical_challenge(settings.SITE_URL, username, challenge.nonce, expires_at)
     return {
-        "challenge_id": str(challenge.id),
-        "nonce": nonce,
-        "expires_at": expires,
+        "challenge_id": challenge.challenge_id,
+        "nonce": challenge.nonce,
+        "expires_at": expires_at,
         "server": settings.SITE_URL,
         "message": base64.b64encode(message).decode(),
     }
@@ -136,20 +147,42 @@ def _has_valid_certificate(user: User) -> bool:
 
 def _consume_challenge(
     challenge_id: str, username: str, now: dt.datetime
-) -> tuple[LoginChallenge | None, str | None]:
-    try:
-        key = uuid.UUID(str(challenge_id))
-    except ValueError:
+) -> tuple[core.Challenge | None, str | None]:
+    challenge = core.open_challenge(_challenge_key(), str(challenge_id), username)
+    if challenge is None:
         return None, "challenge_invalid"
-    challenge = LoginChallenge.objects.filter(id=key).first()
-    if challenge is None or challenge.username != username:
-        return None, "challenge_invalid"
-    consumed = LoginChallenge.objects.filter(id=key, used_at__isnull=True).update(used_at=now)
-    if not consumed:
-        return None, "challenge_replayed"
-    if challenge.expires_at <= now:
+    expires_at = dt.datetime.fromtimestamp(challenge.expires, dt.UTC)
+    if expires_at <= now:
         return None, "challenge_expired"
+    # The primary key refuses a second use. Outside a transaction the INSERT commits by
+    # itself; inside one, a savepoint keeps a refused INSERT from spoiling the transaction.
+    in_transaction = transaction.get_connection().in_atomic_block
+    try:
+        with transaction.atomic() if in_transaction else contextlib.nullcontext():
+            _RECORD_USE.run(
+                [
+                    uuid.UUID(bytes=challenge.serial[:16]),  # 128 random bits: unique
+                    username,
+                    challenge.nonce,
+                    expires_at - core.CHALLENGE_LIFETIME,
+                    expires_at,
+                    now,
+                ]
+            )
+    except IntegrityError:
+        return None, "challenge_replayed"
     return challenge, None
+
+
+_RECORD_USE = hotpath.Insert(
+    LoginChallenge, ["id", "username", "nonce", "created_at", "expires_at", "used_at"]
+)
+
+
+def forget_used_challenges(now: dt.datetime | None = None) -> int:
+    """Drop the records of used challenges that have expired (they cannot be replayed)."""
+    deleted, _ = LoginChallenge.objects.filter(expires_at__lt=now or timezone.now()).delete()
+    return deleted
 
 
 def _check_certificate(
@@ -161,11 +194,9 @@ def _check_certificate(
     now: dt.datetime,
 ) -> tuple[str | None, str]:
     """(the reason the certificate part fails or None, the serial of the certificate used)."""
-    from asn1crypto import x509
-
     from anbao.pki.core import validation as V
-    from anbao.pki.models import Certificate
-    from anbao.pki.services.authority import issuing_certificate, serial_hex
+    from anbao.pki.services import lookup
+    from anbao.pki.services.authority import serial_hex
     from anbao.pki.services.signatures import parse_certificate
     from anbao.sm.encoding import load_signature
     from anbao.sm.errors import SMError
@@ -182,37 +213,32 @@ def _check_certificate(
         return "signature_malformed", ""
     if certificate_pem:
         try:
-            cert = parse_certificate(certificate_pem.encode())
+            der = bytes(parse_certificate(certificate_pem.encode()).dump())
         except errors.ValidationError:
             return "certificate_malformed", ""
-        row = Certificate.objects.filter(serial=serial_hex(cert.serial_number)).first()
+        row = lookup.certificate_by_serial(serial_hex(V.facts(der).serial))
     else:
-        row = (
-            Certificate.objects.filter(holder__user=user, usage="signing", status=Certificate.VALID)
-            .order_by("-not_after")
-            .first()
-        )
+        row = lookup.newest_signing_certificate(user.pk)
         if row is None:
             return "no_certificate", ""
-        cert = x509.Certificate.load(bytes(row.der))
+        der = row.der
     message = core.canonical_challenge(
-        settings.SITE_URL, username, challenge.nonce, _iso(challenge.expires_at)
+        settings.SITE_URL,
+        username,
+        challenge.nonce,
+        _iso(dt.datetime.fromtimestamp(challenge.expires, dt.UTC)),
     )
     checks = [
-        V.IssuedBy([issuing_certificate()]),
+        V.IssuedBy([lookup.issuing_certificate()]),
         V.ValidAt(now),
-        V.NotRevoked(
-            lambda serial: Certificate.objects.filter(
-                serial=serial_hex(serial), status=Certificate.REVOKED
-            ).exists()
-        ),
+        V.NotRevoked(lambda _serial: row is not None and row.revoked),
         V.KeyUsage("digital_signature"),
     ]
     try:
-        V.verify_signed_by(cert, checks, message, der_signature)
+        V.verify_signed_by(der, checks, message, der_signature)
     except V.Refused as refused:
         return refused.reason, ""
-    if row is None or row.holder is None or row.holder.user_id != user.pk:
+    if row is None or row.user_id != user.pk:
         return "certificate_not_owned", ""
     return None, row.serial
 

@@ -5,9 +5,14 @@ See docs/cert-login.md. Time is a parameter everywhere; nothing here touches a d
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hmac
+import struct
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+from anbao.sm import hmac_sm3
 
 PROTOCOL = "anbao-login-v1"
 CHALLENGE_LIFETIME = dt.timedelta(seconds=60)
@@ -16,6 +21,55 @@ AMR_PASSWORD = ("pwd",)
 AMR_CERTIFICATE = ("pwd", "x509", "mfa")
 ACR_PASSWORD = "urn:anbao:acr:pwd"
 ACR_CERTIFICATE = "urn:anbao:acr:x509+pwd"
+
+
+@dataclass(frozen=True)
+class Challenge:
+    """A login challenge as the server made it; nothing of it needs storing until it is used.
+
+    ``challenge_id`` carries 256 random bits (the nonce the client signs), the expiry and a
+    MAC under the server's key binding them to the user name: only the server can make one.
+    """
+
+    challenge_id: str
+    serial: bytes  # the 32 random bytes
+    expires: int  # Unix time, whole seconds
+
+    @property
+    def nonce(self) -> str:
+        return base64.b64encode(self.serial).decode()
+
+
+_SERIAL_BYTES = 32
+MAX_ID_LENGTH = 128  # base64 of 32 + 8 + 16 bytes is 76 characters
+_TAG_BYTES = 16
+_EXPIRES = struct.Struct(">Q")
+
+
+def make_challenge(key: bytes, serial: bytes, expires: int, username: str) -> Challenge:
+    """The challenge for ``username`` made from ``serial`` (random) and ``expires``."""
+    if len(serial) != _SERIAL_BYTES:
+        raise ValueError("the challenge serial is 32 random bytes")
+    head = serial + _EXPIRES.pack(expires)
+    tag = hmac_sm3(key, b"anbao-login-challenge\0" + head + username.encode("utf-8"))
+    token = base64.urlsafe_b64encode(head + tag[:_TAG_BYTES]).decode()
+    return Challenge(token, serial, expires)
+
+
+def open_challenge(key: bytes, challenge_id: str, username: str) -> Challenge | None:
+    """The challenge behind ``challenge_id`` if this server made it for ``username``."""
+    try:
+        raw = base64.urlsafe_b64decode(challenge_id.encode("ascii"))
+    except (ValueError, UnicodeEncodeError):
+        return None
+    if len(raw) != _SERIAL_BYTES + _EXPIRES.size + _TAG_BYTES:
+        return None
+    serial = raw[:_SERIAL_BYTES]
+    (expires,) = _EXPIRES.unpack(raw[_SERIAL_BYTES : _SERIAL_BYTES + _EXPIRES.size])
+    made = make_challenge(key, serial, expires, username)
+    if not hmac.compare_digest(made.challenge_id.encode(), challenge_id.encode("ascii")):
+        return None
+    return made
 
 
 def canonical_challenge(server: str, username: str, nonce_b64: str, expires_at: str) -> bytes:

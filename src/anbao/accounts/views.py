@@ -22,6 +22,7 @@ from anbao.accounts import login as login_service
 from anbao.accounts import services
 from anbao.accounts.access import public, requires
 from anbao.accounts.core import Capability
+from anbao.accounts.login_core import MAX_ID_LENGTH
 
 
 class LoginForm(forms.Form):
@@ -36,7 +37,9 @@ class LoginForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     # Filled in the page by static/accounts/login.js when a key file is used.
-    challenge_id = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    challenge_id = forms.CharField(
+        required=False, max_length=MAX_ID_LENGTH, widget=forms.HiddenInput
+    )
     signature = forms.CharField(required=False, max_length=400, widget=forms.HiddenInput)
     certificate = forms.CharField(required=False, max_length=20_000, widget=forms.HiddenInput)
 

@@ -39,6 +39,8 @@ SCHEDULES: list[Periodic] = [
     Periodic("pki-crl-daily", "pki.crl", "every 24h"),
     # Expired OIDC authorization codes and tokens (anbao.oidc) are removed every night.
     Periodic("oidc-clear-expired-daily", "oidc.clear_expired", "15 3 * * *"),
+    # A used login challenge is kept until it expires (60 s), to refuse its replay.
+    Periodic("accounts-forget-challenges-hourly", "accounts.forget_challenges", "every 1h"),
 ]
 
 

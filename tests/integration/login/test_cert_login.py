@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from anbao.accounts import login
 from anbao.accounts.models import LoginChallenge
 from anbao.audit.models import AuditRecord
 from anbao.pki import keystore
@@ -77,10 +78,7 @@ def test_replayed_challenge(api, holder):
 
 def test_expired_challenge(api, holder):
     _, key, _ = holder
-    ch = api("/api/auth/challenge", {"username": "zhangsan"}).json()
-    LoginChallenge.objects.filter(pk=ch["challenge_id"]).update(
-        expires_at=timezone.now() - dt.timedelta(seconds=1)
-    )
+    ch = login.issue_challenge("zhangsan", now=timezone.now() - dt.timedelta(seconds=61))
     body = {
         "username": "zhangsan",
         "password": PASSWORD,
@@ -305,3 +303,33 @@ def test_password_change_ends_other_sessions(signed_login, holder, client):
 
     change_password(user, "Brand-New-Pass-5")
     assert other.get("/api/me/").status_code == 401
+
+
+def test_a_used_challenge_is_recorded_until_it_expires(api, holder):
+    _, key, _ = holder
+    ch = api("/api/auth/challenge", {"username": "zhangsan"}).json()
+    assert LoginChallenge.objects.count() == 0  # issuing stores nothing
+    body = {
+        "username": "zhangsan",
+        "password": PASSWORD,
+        "challenge_id": ch["challenge_id"],
+        "signature": b64(key.sign(base64.b64decode(ch["message"]))),
+    }
+    assert api("/api/auth/login", body).status_code == 200
+    assert LoginChallenge.objects.count() == 1
+    assert login.forget_used_challenges() == 0
+    assert login.forget_used_challenges(timezone.now() + dt.timedelta(seconds=61)) == 1
+
+
+def test_a_forged_challenge_id_is_invalid(api, holder):
+    _, key, _ = holder
+    ch = api("/api/auth/challenge", {"username": "zhangsan"}).json()
+    forged = ch["challenge_id"][:-4] + ("AAAA" if ch["challenge_id"][-4:] != "AAAA" else "BBBB")
+    body = {
+        "username": "zhangsan",
+        "password": PASSWORD,
+        "challenge_id": forged,
+        "signature": b64(key.sign(base64.b64decode(ch["message"]))),
+    }
+    refused(api("/api/auth/login", body), 4)
+    assert last_reason() == "challenge_invalid"

@@ -1,8 +1,11 @@
 """The signed challenge and the lockout policy, on worked times."""
 
+import base64
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from anbao.accounts import login_core as L
 
@@ -62,3 +65,48 @@ def test_combine():
     assert L.combine(free, L.LockState(None, 7)) == L.LockState(None, 3)
     assert L.combine(free, locked) == locked
     assert L.combine(L.LockState(m(40), 0), locked).locked_until == m(40)
+
+
+KEY = bytes(range(32))
+SERIAL = bytes.fromhex("00112233445566778899aabbccddeeff") * 2
+
+
+def test_a_challenge_opens_for_its_user_only():
+    made = L.make_challenge(KEY, SERIAL, 1_800_000_000, "zhangsan")
+    assert L.open_challenge(KEY, made.challenge_id, "zhangsan") == made
+    assert L.open_challenge(KEY, made.challenge_id, "lisi") is None
+    assert L.open_challenge(bytes(32), made.challenge_id, "zhangsan") is None
+    assert base64.b64decode(made.nonce) == SERIAL
+    assert len(made.challenge_id) <= L.MAX_ID_LENGTH  # the API field's limit
+
+
+def test_the_id_differs_with_every_input():
+    base = L.make_challenge(KEY, SERIAL, 1_800_000_000, "zhangsan")
+    others = [
+        L.make_challenge(KEY, bytes(32), 1_800_000_000, "zhangsan"),
+        L.make_challenge(KEY, SERIAL, 1_800_000_001, "zhangsan"),
+        L.make_challenge(KEY, SERIAL, 1_800_000_000, "zhangsa"),
+        L.make_challenge(bytes(32), SERIAL, 1_800_000_000, "zhangsan"),
+    ]
+    assert len({base.challenge_id, *(o.challenge_id for o in others)}) == 5
+
+
+@given(st.text(max_size=120))
+def test_garbage_never_opens(text):
+    assert L.open_challenge(KEY, text, "zhangsan") is None
+
+
+@given(st.integers(0, 2**64 - 1), st.text(min_size=1, max_size=150))
+def test_any_expiry_and_name_round_trip(expires, username):
+    made = L.make_challenge(KEY, SERIAL, expires, username)
+    assert L.open_challenge(KEY, made.challenge_id, username) == made
+
+
+def test_tampering_with_any_byte_is_detected():
+    made = L.make_challenge(KEY, SERIAL, 1_800_000_000, "zhangsan")
+    raw = bytearray(base64.urlsafe_b64decode(made.challenge_id))
+    for i in range(len(raw)):
+        changed = raw.copy()
+        changed[i] ^= 1
+        forged = base64.urlsafe_b64encode(bytes(changed)).decode()
+        assert L.open_challenge(KEY, forged, "zhangsan") is None
