@@ -18,17 +18,26 @@ def register(subparsers: Any) -> None:
     client = subparsers.add_parser("client", help=_("act as a client of an anbao server"))
     sub = client.add_subparsers(dest="client_command", metavar=_("COMMAND"), required=True)
     login = sub.add_parser(
-        "login", help=_("sign in with the certificate key and the password"),
-        description=_("Exit 0 when signed in, 1 with the server's message when refused, 2 on "
-                      "bad input."))
+        "login",
+        help=_("sign in with the certificate key and the password"),
+        description=_(
+            "Exit 0 when signed in, 1 with the server's message when refused, 2 on bad input."
+        ),
+    )
     login.add_argument("--server", required=True, metavar="URL", help=_("the server's URL"))
     login.add_argument("--user", required=True, metavar="NAME", help=_("user name"))
     login.add_argument("--key", metavar="KEY.pem", help=_("the signing key file"))
     login.add_argument("--passphrase-file", metavar="F", help=_("file holding the key's PIN"))
-    login.add_argument("--cert", metavar="CERT.pem",
-                       help=_("the signing certificate (default: the server's record)"))
-    login.add_argument("--password-file", metavar="F",
-                       help=_("file holding the password (default: asked on the terminal)"))
+    login.add_argument(
+        "--cert",
+        metavar="CERT.pem",
+        help=_("the signing certificate (default: the server's record)"),
+    )
+    login.add_argument(
+        "--password-file",
+        metavar="F",
+        help=_("file holding the password (default: asked on the terminal)"),
+    )
     login.set_defaults(func=cmd_login)
 
 
@@ -47,8 +56,7 @@ def cmd_login(args: argparse.Namespace) -> int:
         try:
             key = load_private_key(read_input(args.key), pin)
         except SMError as exc:
-            raise ValidationError(_("%(f)s: %(m)s") % {"f": args.key, "m": exc.message}) \
-                from None
+            raise ValidationError(_("%(f)s: %(m)s") % {"f": args.key, "m": exc.message}) from None
     cert = read_input(args.cert).decode("utf-8", "replace") if args.cert else None
     if args.password_file:
         password = read_secret_file(args.password_file)
@@ -64,6 +72,7 @@ def cmd_login(args: argparse.Namespace) -> int:
     except ClientError as exc:
         raise ValidationError(str(exc)) from None
     how = _("certificate + password") if "x509" in done.get("amr", []) else _("password")
-    print(_("signed in to %(s)s as %(u)s (%(how)s)") % {"s": args.server, "u": args.user,
-                                                         "how": how})
+    print(
+        _("signed in to %(s)s as %(u)s (%(how)s)") % {"s": args.server, "u": args.user, "how": how}
+    )
     return 0

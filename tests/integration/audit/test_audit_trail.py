@@ -180,8 +180,9 @@ def test_retention_job_purges_old_records_and_keeps_the_chain(chain, settings):
         row = rec.chained()
         digest = core.chain_hash(prev, row)
         with connection.cursor() as cur:
-            cur.execute(f"UPDATE {TABLE} SET prev_hash=%s, hash=%s WHERE seq=%s",
-                        [prev, digest, rec.seq])
+            cur.execute(
+                f"UPDATE {TABLE} SET prev_hash=%s, hash=%s WHERE seq=%s", [prev, digest, rec.seq]
+            )
         prev = digest
     AuditHead.objects.filter(pk=1).update(last_hash=prev)
     assert services.verify()[1] is None
