@@ -44,6 +44,18 @@ class SignIn:
         return _ACR_RANK.get(self.acr, 0) >= _ACR_RANK.get(required_acr, 0)
 
 
+def parse_max_age(text: str) -> int:
+    """OIDC Core 3.1.2.1 ``max_age``: allowable seconds since the last active sign-in."""
+    if not text.isascii() or not text.isdigit() or len(text) > 10:
+        raise ValueError("max_age must be a non-negative whole number of seconds")
+    return int(text)
+
+
+def older_than(sign_in: SignIn, max_age: int, now: int) -> bool:
+    """Whether the sign-in happened more than ``max_age`` seconds before ``now``."""
+    return now - sign_in.auth_time > max_age
+
+
 def sign_in_from_session(session: Mapping[str, object], last_login: int | None) -> SignIn:
     """The session's sign-in facts; a session without them is a password sign-in."""
     amr = session.get(SESSION_AMR)

@@ -8,6 +8,7 @@ validator with the authorization code.
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 from urllib.parse import urlencode
 
@@ -73,8 +74,52 @@ class AuthorizeView(AuthorizationView):
         if "login" in _prompt(request):
             return super().get(request, *args, **kwargs)  # handle_prompt_login, below
         application = get_application_model().objects.get(client_id=credentials["client_id"])
-        refusal = self._refuse_weak_sign_in(application, request.GET.get("acr_values"), credentials)
+        refusal = self._refuse_stale_sign_in(
+            application, request.GET.get("max_age"), credentials
+        ) or self._refuse_weak_sign_in(application, request.GET.get("acr_values"), credentials)
         return refusal or super().get(request, *args, **kwargs)
+
+    def _refuse_stale_sign_in(
+        self, application: Any, max_age: str | None, credentials: dict[str, Any]
+    ) -> Any:
+        """``max_age`` (OIDC Core 3.1.2.1): a sign-in older than that must be made again."""
+        if max_age is None:
+            return None
+        try:
+            limit = core.parse_max_age(max_age)
+        except ValueError:
+            return self._error_to_client(application, credentials, "invalid_request")
+        if not core.older_than(session_sign_in(self.request), limit, int(time.time())):
+            return None
+        record(
+            "oidc.reauthentication_required",
+            request=self.request,
+            object_type="oidc_client",
+            object_id=application.client_id,
+            outcome=DENIED,
+            details={"max_age": limit},
+        )
+        if "none" in _prompt(self.request):
+            return self._error_to_client(application, credentials, "login_required")
+        return self._sign_in_again(
+            _("%(client)s asks you to sign in again.") % {"client": application.name}
+        )
+
+    def _error_to_client(self, application: Any, credentials: dict[str, Any], error: str) -> Any:
+        params = {"error": error}
+        if credentials.get("state"):
+            params["state"] = credentials["state"]
+        uri = credentials["redirect_uri"]
+        return self.redirect(uri + ("&" if "?" in uri else "?") + urlencode(params), application)
+
+    def _sign_in_again(self, message: str) -> Any:
+        """Sign the person out and send them to the sign-in page; ``next`` brings them back
+        to this request without ``prompt`` and ``max_age``, which that sign-in satisfies."""
+        source = self.request.POST if self.request.method == "POST" else self.request.GET
+        next_url = _authorize_url_from_form(source)
+        logout(self.request)
+        messages.warning(self.request, message)
+        return redirect_to_login(next_url)
 
     def handle_prompt_login(self) -> Any:
         """``prompt=login``: a fresh sign-in. Signed out first, or the sign-in page, which
@@ -140,24 +185,11 @@ class AuthorizeView(AuthorizationView):
             details={"required_acr": needed, "session_acr": sign_in.acr},
         )
         if "none" in _prompt(self.request):
-            params = {"error": "login_required"}
-            if credentials.get("state"):
-                params["state"] = credentials["state"]
-            uri = credentials["redirect_uri"]
-            return self.redirect(
-                uri + ("&" if "?" in uri else "?") + urlencode(params), application
-            )
-        if self.request.method == "POST":
-            next_url = _authorize_url_from_form(self.request.POST)
-        else:
-            next_url = _authorize_url_from_form(self.request.GET)
-        logout(self.request)
-        messages.warning(
-            self.request,
+            return self._error_to_client(application, credentials, "login_required")
+        return self._sign_in_again(
             _("%(client)s requires signing in with your certificate. Please sign in again.")
-            % {"client": application.name},
+            % {"client": application.name}
         )
-        return redirect_to_login(next_url)
 
 
 def _prompt(request: Any) -> set[str]:
@@ -165,7 +197,7 @@ def _prompt(request: Any) -> set[str]:
 
 
 # The authorization request's parameters kept when the person is sent to sign in again;
-# ``prompt`` is not: after that sign-in it has been satisfied.
+# ``prompt`` and ``max_age`` are not: that sign-in satisfies them.
 _REQUEST_FIELDS = (
     "client_id",
     "redirect_uri",
@@ -179,7 +211,6 @@ _REQUEST_FIELDS = (
     "claims",
     "login_hint",
     "ui_locales",
-    "max_age",
 )
 
 

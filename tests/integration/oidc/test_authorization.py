@@ -303,3 +303,39 @@ def test_consent_needs_csrf_token_endpoint_does_not(oidc_client, make_user):
     assert web.post(url, {**fields, "allow": "1"}).status_code == 403
     token = web.post("/o/token/", {"grant_type": "authorization_code", "code": "x"})
     assert token.status_code in (400, 401)
+
+
+def test_max_age_sends_an_old_sign_in_to_sign_in_again(client, oidc_client, make_user):
+    signed_in(client, make_user, **{core.SESSION_AUTH_TIME: int(time.time()) - 600})
+    _verifier, challenge = pkce_pair()
+    response = client.get(authorize_url(oidc_client, challenge, max_age="300"))
+    login, _sep, next_url = response["Location"].partition("?next=")
+    assert login == "/accounts/login/"
+    assert "max_age" not in unquote(next_url) and "code_challenge" in unquote(next_url)
+    assert "_auth_user_id" not in client.session
+    assert AuditRecord.objects.filter(action="oidc.reauthentication_required").exists()
+
+
+def test_max_age_lets_a_recent_sign_in_pass(client, oidc_client, make_user):
+    signed_in(client, make_user, **{core.SESSION_AUTH_TIME: int(time.time()) - 60})
+    _verifier, challenge = pkce_pair()
+    response = client.get(authorize_url(oidc_client, challenge, max_age="300"))
+    assert response.status_code == 200  # the consent page
+    assert "_auth_user_id" in client.session
+
+
+def test_max_age_with_prompt_none_gets_login_required(client, register, make_user):
+    trusted, _secret = register("转诊平台", trusted=True)  # no consent page to ask for
+    signed_in(client, make_user, **{core.SESSION_AUTH_TIME: int(time.time()) - 600})
+    _verifier, challenge = pkce_pair()
+    response = client.get(authorize_url(trusted, challenge, max_age="0", prompt="none"))
+    assert query(response["Location"])["error"] == "login_required"
+
+
+@pytest.mark.parametrize("bad", ["-1", "abc", "1.5", "１２"])
+def test_a_malformed_max_age_is_an_invalid_request(client, oidc_client, make_user, bad):
+    signed_in(client, make_user, **{core.SESSION_AUTH_TIME: int(time.time())})
+    _verifier, challenge = pkce_pair()
+    response = client.get(authorize_url(oidc_client, challenge, max_age=bad))
+    answer = query(response["Location"])
+    assert (answer["error"], answer["state"]) == ("invalid_request", "s-1")

@@ -105,3 +105,21 @@ def test_clean_redirect_uris_dedups_and_reports():
     assert cleaned == ["https://a.example/cb"]
     assert [p.reason for p in problems] == ["http_not_loopback"]
     assert [p.reason for p in core.clean_redirect_uris(["", " "])[1]] == ["missing"]
+
+
+@pytest.mark.parametrize(("text", "value"), [("0", 0), ("300", 300), ("0086400", 86400)])
+def test_max_age_parses_whole_seconds(text, value):
+    assert core.parse_max_age(text) == value
+
+
+@pytest.mark.parametrize("text", ["", "-1", "1.5", "abc", "１２", "99999999999"])
+def test_max_age_refuses_anything_else(text):
+    with pytest.raises(ValueError):
+        core.parse_max_age(text)
+
+
+def test_older_than_counts_from_auth_time():
+    sign_in = core.SignIn(auth_time=1_000)
+    assert not core.older_than(sign_in, 300, 1_300)
+    assert core.older_than(sign_in, 300, 1_301)
+    assert core.older_than(sign_in, 0, 1_001)
