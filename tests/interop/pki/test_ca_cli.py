@@ -267,3 +267,39 @@ def test_p256_csr_is_refused_and_nothing_is_written(env, tmp_path):
     assert result.returncode == 2 and "SM2" in result.stderr
     assert list(out.iterdir()) == []
     assert json.loads(anbao(env, "cert", "list", "--json").stdout) == before
+
+
+def test_batch_certificates_verify_and_key_files_open_in_openssl(env, tmp_path):
+    """`anbao cert batch --dual` (the bulk path): every certificate chains to the issuing CA."""
+    import csv
+
+    table = tmp_path / "holders.csv"
+    with open(table, "w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows(
+            [
+                ["name", "email", "unit", "profile"],
+                ["王医生", "wys@example.cn", "精神科", "pc"],
+                ["李护士, 主管", "lhs@例子.cn", "社区卫生服务中心", "mobile"],
+                ["赵医生", "zys@example.cn", "", "pc"],
+            ]
+        )
+    out = tmp_path / "batch"
+    out.mkdir()
+    result = anbao(env, "cert", "batch", str(table), "--dual", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    issuing, _root = split_chain(env)
+    pins = {r["signing_serial"]: r["pin"] for r in csv.DictReader(open(out / "pins.csv"))}
+    assert len(pins) == 3
+    for serial, pin in pins.items():
+        for cert in (out / f"{serial}.sign.pem", out / f"{serial}.enc.pem"):
+            verified = openssl(
+                "verify", "-vfyopt", DISTID, "-partial_chain", "-CAfile", str(issuing), str(cert)
+            )
+            assert verified.stdout.strip().endswith("OK")
+        key = out / f"{serial}.sign.key.pem"
+        assert (
+            openssl("pkey", "-in", str(key), "-passin", f"pass:{pin}", "-pubout").stdout
+            == openssl("x509", "-in", str(out / f"{serial}.sign.pem"), "-noout", "-pubkey").stdout
+        )
+        text = openssl("x509", "-in", str(out / f"{serial}.enc.pem"), "-noout", "-text").stdout
+        assert "Key Encipherment" in text and "X509v3 Subject Key Identifier" in text
