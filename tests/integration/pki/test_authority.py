@@ -86,6 +86,8 @@ def test_username_binds_or_creates_a_holder_account(ca):
     )
     user = User.objects.get(username="lisi")
     assert user.role == "holder" and user.holder.email == "ls@example.cn"
+    # No password anybody knows: an administrator gives a one-time one before the first sign-in.
+    assert not user.has_usable_password()
 
 
 def test_duplicate_holder_writes_nothing(ca):

@@ -11,7 +11,7 @@ from typing import Any
 
 from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -110,6 +110,7 @@ def _bind_holder(data: HolderInput, actor: object) -> Holder:
                 email=data.email.strip(),
                 full_name=data.name.strip(),
                 actor=actor,
+                without_password=True,  # an administrator gives a one-time one
             )
         if holder.user_id not in (None, user.pk):
             raise errors.Conflict(
@@ -303,24 +304,27 @@ class BulkEntry:
 def _existing_holders(emails: list[str]) -> dict[str, Holder]:
     """The stored holder for each of ``emails`` that has one, as ``email__iexact`` finds it.
 
-    The database upper-cases both sides, as it does for ``email__iexact`` on PostgreSQL and
-    as SQLite's LIKE compares (ASCII letters only); the inputs are folded by the database
-    first so that they are compared by its rules, not Python's. Of two matches the first in
-    the model's order wins, as ``.first()`` picks in ``_bind_holder``.
+    ``email__iexact`` lets the database upper-case both sides (SQLite folds ASCII letters
+    only). For an ASCII address Python's upper-casing is the database's, so one query per
+    500 addresses finds them all; any other address is looked up alone, with
+    ``email__iexact`` itself. Of two matches the first in the model's order wins, as
+    ``.first()`` picks in ``_bind_holder``.
     """
     found: dict[str, Holder] = {}
-    for start in range(0, len(emails), 500):
-        chunk = emails[start : start + 500]
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT " + ", ".join(["UPPER(%s)"] * len(chunk)), chunk)
-            folded = list(cursor.fetchone())
-        inputs: dict[str, list[str]] = {}
-        for email, key in zip(chunk, folded, strict=True):
-            inputs.setdefault(key, []).append(email)
-        query = Holder.objects.annotate(folded=Upper("email")).filter(folded__in=set(folded))
+    plain = [e for e in emails if e.isascii()]
+    for start in range(0, len(plain), 500):
+        wanted: dict[str, list[str]] = {}
+        for email in plain[start : start + 500]:
+            wanted.setdefault(email.upper(), []).append(email)
+        query = Holder.objects.annotate(folded=Upper("email")).filter(folded__in=list(wanted))
         for holder in query:
-            for email in inputs[holder.folded]:
+            for email in wanted.get(holder.folded, ()):
                 found.setdefault(email, holder)
+    for email in emails:
+        if not email.isascii():
+            holder = Holder.objects.filter(email__iexact=email).first()
+            if holder is not None:
+                found[email] = holder
     return found
 
 
