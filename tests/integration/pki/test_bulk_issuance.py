@@ -139,9 +139,11 @@ def test_single_certificates_without_dual(ca):
 
 def test_existing_holder_is_found_ignoring_case_and_a_different_name_refused(ca):
     issuance.issue(issuance.HolderInput(name="张三", email="ZS@Example.cn"), generate_key=True)
+    issuance.issue(issuance.HolderInput(name="王五, 主任", email="WW@例子.cn"), generate_key=True)
     key = SM2PrivateKey.generate()
-    [pair] = issuance.issue_many(entries([key], HOLDERS[:1]), dual=True)
-    assert Holder.objects.count() == 1 and pair.signing.holder.email == "ZS@Example.cn"
+    found = issuance.issue_many(entries([key, key], HOLDERS[:2]), dual=True)
+    assert Holder.objects.count() == 2
+    assert [p.signing.holder.email for p in found] == ["ZS@Example.cn", "WW@例子.cn"]
     before = everything()
     other = issuance.HolderInput(name="王五", email="zs@EXAMPLE.cn")
     with pytest.raises(errors.Conflict) as info:
