@@ -217,11 +217,12 @@ def _check_certificate(
         except errors.ValidationError:
             return "certificate_malformed", ""
         row = lookup.certificate_by_serial(serial_hex(V.facts(der).serial))
+        issuer = row.issuing_ca() if row is not None else lookup.issuing_certificate()
     else:
         row = lookup.newest_signing_certificate(user.pk)
         if row is None:
             return "no_certificate", ""
-        der = row.der
+        der, issuer = row.der, row.issuing_ca()
     message = core.canonical_challenge(
         settings.SITE_URL,
         username,
@@ -229,7 +230,7 @@ def _check_certificate(
         _iso(dt.datetime.fromtimestamp(challenge.expires, dt.UTC)),
     )
     checks = [
-        V.IssuedBy([lookup.issuing_certificate()]),
+        V.IssuedBy([issuer]),
         V.ValidAt(now),
         V.NotRevoked(lambda _serial: row is not None and row.revoked),
         V.KeyUsage("digital_signature"),

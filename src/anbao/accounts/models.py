@@ -88,20 +88,38 @@ class APIToken(models.Model):
         return token, raw
 
     @classmethod
-    def lookup(cls, raw: str) -> APIToken | None:
-        """The live token and its user, read in one statement (every API call asks)."""
+    def lookup(cls, raw: str, *, read_only: bool = False) -> APIToken | None:
+        """The live token and its user, read in one statement (every API call asks).
+
+        ``read_only`` callers promise not to change the objects: they get the ones built for
+        the same row before, when the row read now is identical (same revocation, expiry,
+        role, password hash...), which spares building them on every request.
+        """
         token_columns, user_columns, statement = _token_lookup()
-        row = statement.fetch_one([_digest(raw)])
+        digest = _digest(raw)
+        row = statement.fetch_one([digest])
         if row is None:
             return None
-        token = token_columns.build(row[: len(token_columns)])
-        assert isinstance(token, APIToken)
-        token.user = user_columns.build(row[len(token_columns) :])
+        known = _READ_ONLY_TOKENS.get(digest) if read_only else None
+        if known is not None and known[0] == row:
+            token = known[1]
+        else:
+            token = token_columns.build(row[: len(token_columns)])
+            assert isinstance(token, APIToken)
+            token.user = user_columns.build(row[len(token_columns) :])
+            if read_only:
+                if len(_READ_ONLY_TOKENS) >= 256:
+                    _READ_ONLY_TOKENS.clear()
+                _READ_ONLY_TOKENS[digest] = (row, token)
         if token.revoked:
             return None
         if token.expires_at and token.expires_at <= timezone.now():
             return None
         return token
+
+
+# digest -> (the row as read, the token built from it) for read-only callers.
+_READ_ONLY_TOKENS: dict[str, tuple[tuple[Any, ...], APIToken]] = {}
 
 
 @functools.cache

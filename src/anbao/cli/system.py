@@ -41,6 +41,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--workers", type=_positive, default=2, help=_("worker processes (default 2)")
     )
     serve.add_argument(
+        "--threads",
+        type=_positive,
+        default=4,
+        help=_("threads per worker process (default 4)"),
+    )
+    serve.add_argument(
         "--access-log",
         metavar="FILE",
         help=_(
@@ -146,7 +152,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         % {"host": args.host, "port": args.port},
         flush=True,
     )
-    serve(args.host, args.port, args.workers, access_log=args.access_log)
+    serve(args.host, args.port, args.workers, threads=args.threads, access_log=args.access_log)
     return 0
 
 

@@ -12,30 +12,37 @@ body, so that the answers, audit records and headers of those cases come from th
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import logging
 from collections.abc import Callable, Iterable
+from http import HTTPStatus
 from typing import Any
 
 from django.conf import settings
-from django.core import signals
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
-from django.http import JsonResponse
+from django.db import close_old_connections
 from django.utils import translation
 
 PATH = "/api/signatures/verify/"
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 log = logging.getLogger(__name__)
-HEADERS = {
-    "Cache-Control": "no-store",
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "same-origin",
-    "Vary": "Accept-Language",
-}
+HEADERS = [
+    ("Content-Type", "application/json"),
+    ("Cache-Control", "no-store"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    ("Vary", "Accept-Language"),
+]
+Answer = tuple[int, dict[str, Any]]
+SERVER_ERROR: Answer = (
+    500,
+    {"error": {"code": "server_error", "message": "Internal server error."}},
+)
 
 
 class FastVerify:
@@ -47,22 +54,29 @@ class FastVerify:
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if not _candidate(environ):
             return self.django_app(environ, start_response)
-        signals.request_started.send(sender=self.__class__, environ=environ)
+        # What Django's request_started/finished receivers do for the database, without
+        # the signals' dispatch: drop a connection that broke or outlived CONN_MAX_AGE.
+        close_old_connections()
         try:
-            response = _answer(environ)
+            answer = _answer(environ)
         except Exception:  # never a traceback to the caller; the log keeps it
             log.exception("signature verification failed unexpectedly")
-            response = JsonResponse(
-                {"error": {"code": "server_error", "message": "Internal server error."}},
-                status=500,
-            )
+            answer = SERVER_ERROR
         finally:
-            signals.request_finished.send(sender=self.__class__)
-        if response is None:
+            close_old_connections()
+        if answer is None:
             return self.django_app(environ, start_response)
-        status = f"{response.status_code} {response.reason_phrase}"
-        start_response(status, list(response.items()))
-        return [response.content]
+        status, body = answer
+        content = json.dumps(body, ensure_ascii=False).encode()
+        start_response(
+            f"{status} {HTTPStatus(status).phrase}",
+            [
+                *HEADERS,
+                ("Content-Language", translation.get_language()),
+                ("Content-Length", str(len(content))),
+            ],
+        )
+        return [content]
 
 
 def _candidate(environ: dict[str, Any]) -> bool:
@@ -74,12 +88,12 @@ def _candidate(environ: dict[str, Any]) -> bool:
     )
 
 
-def _answer(environ: dict[str, Any]) -> JsonResponse | None:
-    """The response, or None to let Django answer (the input is left for it to read)."""
+def _answer(environ: dict[str, Any]) -> Answer | None:
+    """The status and body, or None to let Django answer (the input is left for it to read)."""
     from anbao.accounts.core import Capability
     from anbao.accounts.models import APIToken
 
-    token = APIToken.lookup(environ["HTTP_AUTHORIZATION"][7:].strip())
+    token = APIToken.lookup(environ["HTTP_AUTHORIZATION"][7:].strip(), read_only=True)
     if token is None or not token.user.is_active or not token.user.can(Capability.SIGNATURE_VERIFY):
         return None
     request = WSGIRequest(environ)
@@ -100,23 +114,30 @@ def _answer(environ: dict[str, Any]) -> JsonResponse | None:
         return None
     if not isinstance(data, dict):
         return None
-    request.user = token.user
-    with translation.override(translation.get_language_from_request(request)):
-        response = _respond(data, request)
-        response["Content-Language"] = translation.get_language()
-    for name, value in HEADERS.items():
-        response[name] = value
-    return response
+    # Activated for this thread as LocaleMiddleware would; Django's requests set their own.
+    language = _language(environ.get("HTTP_ACCEPT_LANGUAGE", ""))
+    if translation.get_language() != language:
+        translation.activate(language)
+    return _respond(data, token.user)
 
 
-def _respond(data: dict[str, Any], request: WSGIRequest) -> JsonResponse:
+@functools.lru_cache(maxsize=64)
+def _language(accept_language: str) -> str:
+    """The site language for an Accept-Language header (no cookie, no URL prefix here)."""
+    from types import SimpleNamespace
+
+    asked = SimpleNamespace(
+        COOKIES={}, META={"HTTP_ACCEPT_LANGUAGE": accept_language}, path_info=PATH
+    )
+    return translation.get_language_from_request(asked)  # type: ignore[arg-type]
+
+
+def _respond(data: dict[str, Any], user: Any) -> Answer:
     from anbao import errors
     from anbao.api.errors import error_body
     from anbao.pki.api import verify_answer
 
     try:
-        return JsonResponse(verify_answer(data, request.user))
+        return 200, verify_answer(data, user)
     except errors.Error as exc:
-        return JsonResponse(
-            error_body(exc.code, exc.message, **exc.details), status=exc.http_status
-        )
+        return exc.http_status, error_body(exc.code, exc.message, **exc.details)

@@ -313,7 +313,12 @@ class SM2PrivateKey:
 
     @property
     def private_value(self) -> int:
-        return int(self._key.private_numbers().private_value)
+        # The scalar straight from Tongsuo's EC_KEY: ``private_numbers()`` would also derive
+        # the public numbers, twenty times the cost (keygen checks d for every key).
+        bn = _lib.EC_KEY_get0_private_key(self._key._ec_key)
+        if bn == _ffi.NULL:
+            return int(self._key.private_numbers().private_value)
+        return int(_backend._bn_to_int(bn))
 
     def public_key(self) -> SM2PublicKey:
         return self._public

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
+
+# gunicorn makes its heartbeat files there with mkstemp and unlinks them at once.
+SHM = "/dev/shm"  # noqa: S108
 
 
 class AnbaoServer(BaseApplication):  # type: ignore[misc]
@@ -42,14 +46,16 @@ def _pre_fork(server: Any, worker: Any) -> None:
     connections.close_all()
 
 
-def serve(host: str, port: int, workers: int, access_log: str | None = None) -> None:
+def serve(
+    host: str, port: int, workers: int, threads: int = 4, access_log: str | None = None
+) -> None:
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     AnbaoServer(
         {
             "bind": bind,
             "workers": workers,
             "worker_class": "gthread",
-            "threads": 4,
+            "threads": threads,
             "timeout": 120,
             "graceful_timeout": 20,
             "accesslog": access_log,
@@ -59,5 +65,8 @@ def serve(host: str, port: int, workers: int, access_log: str | None = None) -> 
             "pre_fork": _pre_fork,
             "proc_name": "anbao",
             "limit_request_line": 8190,
+            # Workers touch a heartbeat file on every loop; in memory it never waits on a
+            # disk (gunicorn's own advice for Docker and VMs).
+            "worker_tmp_dir": SHM if os.path.isdir(SHM) else None,
         }
     ).run()

@@ -83,14 +83,25 @@ class IssuedBy:
 
     def __call__(self, cert: CertificateFacts) -> None:
         for issuer in self.issuers:
-            if _same_name(issuer.subject, cert.issuer) and _signed_by(issuer.dump(), cert.der):
+            issuer_der, subject_der = _encodings(issuer)
+            if _same_name(issuer.subject, subject_der, cert.issuer) and _signed_by(
+                issuer_der, cert.der
+            ):
                 return
         raise Refused("untrusted_issuer", "the certificate was not issued by this CA")
 
 
-def _same_name(name: x509.Name, der: bytes) -> bool:
+@functools.lru_cache(maxsize=16)
+def _encodings(issuer: x509.Certificate) -> tuple[bytes, bytes]:
+    """The DER of an issuer certificate and of its subject; asn1crypto's ``dump`` walks the
+    whole value each time to see whether it changed. Keyed by the object (CAs are few and
+    their parsed certificates are kept, ``pki.services.lookup``)."""
+    return bytes(issuer.dump()), bytes(issuer.subject.dump())
+
+
+def _same_name(name: x509.Name, name_der: bytes, der: bytes) -> bool:
     """Equal DER, or equal under RFC 5280 name comparison (another encoding of the name)."""
-    return bytes(name.dump()) == der or name == x509.Name.load(der)
+    return name_der == der or name == x509.Name.load(der)
 
 
 @functools.lru_cache(maxsize=8192)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import Any
 
 from asn1crypto import x509
 from django.utils.translation import gettext as _
@@ -26,17 +27,22 @@ class StoredCertificate:
     der: bytes
     status: str
     user_id: int | None  # the account of its holder, if any
+    issuing_ca_der: bytes | None  # read in the same statement: the anchor to check it against
 
     @property
     def revoked(self) -> bool:
         return self.status == Certificate.REVOKED
 
+    def issuing_ca(self) -> x509.Certificate:
+        return _issuing_ca(self.issuing_ca_der)
+
 
 def _certificate_select() -> str:
-    c, h = Certificate, Holder
+    c, h, ca = Certificate, Holder, CertificateAuthority
     return (
         f"SELECT c.{column(c, 'serial')}, c.{column(c, 'der')}, c.{column(c, 'status')}, "  # noqa: S608 - names from the models, values bound
-        f"h.{column(h, 'user')} FROM {table(c)} c "
+        f"h.{column(h, 'user')}, (SELECT {column(ca, 'certificate')} FROM {table(ca)} "
+        f"WHERE {column(ca, 'role')} = %s) FROM {table(c)} c "
         f"LEFT JOIN {table(h)} h ON h.{column(h, 'id')} = c.{column(c, 'holder')} "
     )
 
@@ -60,21 +66,23 @@ _CA_BY_ROLE = Statement(
 )
 
 
-def _stored(row: tuple[object, ...] | None) -> StoredCertificate | None:
+def _stored(row: tuple[Any, ...] | None) -> StoredCertificate | None:
     if row is None:
         return None
-    serial, der, status, user_id = row
-    return StoredCertificate(str(serial), bytes(der), str(status), user_id)  # type: ignore[arg-type]
+    serial, der, status, user_id, ca_der = row
+    ca = bytes(ca_der) if ca_der is not None else None
+    return StoredCertificate(str(serial), bytes(der), str(status), user_id, ca)
 
 
 def certificate_by_serial(serial: str) -> StoredCertificate | None:
     """``serial`` as stored: upper-case hex without leading zeros (``serial_hex``)."""
-    return _stored(_BY_SERIAL.fetch_one([serial]))
+    return _stored(_BY_SERIAL.fetch_one([CertificateAuthority.ISSUING, serial]))
 
 
 def newest_signing_certificate(user_id: int) -> StoredCertificate | None:
     """The user's valid signing certificate that expires last."""
-    return _stored(_NEWEST_SIGNING_OF_USER.fetch_one([user_id, "signing", Certificate.VALID]))
+    params = [CertificateAuthority.ISSUING, user_id, "signing", Certificate.VALID]
+    return _stored(_NEWEST_SIGNING_OF_USER.fetch_one(params))
 
 
 def is_revoked(serial: str) -> bool:
@@ -84,11 +92,15 @@ def is_revoked(serial: str) -> bool:
 
 def issuing_certificate() -> x509.Certificate:
     row = _CA_BY_ROLE.fetch_one([CertificateAuthority.ISSUING])
-    if row is None:
+    return _issuing_ca(bytes(row[0]) if row is not None else None)
+
+
+def _issuing_ca(der: bytes | None) -> x509.Certificate:
+    if der is None:
         raise errors.NotFound(
             _("no certificate authority: run `anbao ca init` first"), code="no_ca"
         )
-    return _parsed(bytes(row[0]))
+    return _parsed(der)
 
 
 @functools.lru_cache(maxsize=8)

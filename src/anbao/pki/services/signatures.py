@@ -93,6 +93,7 @@ def verify(
             _("the signature is not a DER SM2 signature"), code="invalid_signature_encoding"
         ) from None
     revoked: Callable[[int], bool] = _is_revoked
+    issuer = None
     if certificate is not None:
         der = bytes(parse_certificate(certificate).dump())
     else:
@@ -102,20 +103,25 @@ def verify(
             raise errors.NotFound(
                 _("no certificate with serial %(s)s") % {"s": key}, code="unknown_serial"
             )
-        der = known.der
+        der, issuer = known.der, known.issuing_ca()
         # The row just read says whether it is revoked: no second query.
         revoked = lambda _serial: known.revoked  # noqa: E731
     reason = None
     try:
-        V.verify_signed_by(der, _checks(now, revoked), message, signature, distinguishing_id)
+        checks = _checks(now, revoked, issuer)
+        V.verify_signed_by(der, checks, message, signature, distinguishing_id)
     except V.Refused as refused:
         reason = refused.reason
     return _conclude(V.facts(der), reason, message, actor)
 
 
-def _checks(now: dt.datetime | None, revoked: Callable[[int], bool] = _is_revoked) -> list[V.Check]:
+def _checks(
+    now: dt.datetime | None,
+    revoked: Callable[[int], bool] = _is_revoked,
+    issuer: asn1_x509.Certificate | None = None,
+) -> list[V.Check]:
     return [
-        V.IssuedBy([lookup.issuing_certificate()]),
+        V.IssuedBy([issuer or lookup.issuing_certificate()]),
         V.ValidAt(now or timezone.now()),
         V.NotRevoked(revoked),
         V.KeyUsage("digital_signature"),
