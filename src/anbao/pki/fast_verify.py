@@ -21,9 +21,9 @@ from http import HTTPStatus
 from typing import Any
 
 from django.conf import settings
+from django.core import signals
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
-from django.db import close_old_connections
 from django.utils import translation
 
 PATH = "/api/signatures/verify/"
@@ -54,16 +54,16 @@ class FastVerify:
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if not _candidate(environ):
             return self.django_app(environ, start_response)
-        # What Django's request_started/finished receivers do for the database, without
-        # the signals' dispatch: drop a connection that broke or outlived CONN_MAX_AGE.
-        close_old_connections()
+        # As Django's handler: its receivers drop a database connection that broke or
+        # outlived CONN_MAX_AGE (and tests can disconnect them, as Django's test client does).
+        signals.request_started.send(sender=self.__class__, environ=environ)
         try:
             answer = _answer(environ)
         except Exception:  # never a traceback to the caller; the log keeps it
             log.exception("signature verification failed unexpectedly")
             answer = SERVER_ERROR
         finally:
-            close_old_connections()
+            signals.request_finished.send(sender=self.__class__)
         if answer is None:
             return self.django_app(environ, start_response)
         status, body = answer
