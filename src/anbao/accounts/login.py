@@ -159,24 +159,13 @@ def _consume_challenge(
     in_transaction = transaction.get_connection().in_atomic_block
     try:
         with transaction.atomic() if in_transaction else contextlib.nullcontext():
-            _RECORD_USE.run(
-                [
-                    uuid.UUID(bytes=challenge.serial[:16]),  # 128 random bits: unique
-                    username,
-                    challenge.nonce,
-                    expires_at - core.CHALLENGE_LIFETIME,
-                    expires_at,
-                    now,
-                ]
-            )
+            _RECORD_USE.run([uuid.UUID(bytes=challenge.serial[:16]), username, expires_at])
     except IntegrityError:
         return None, "challenge_replayed"
     return challenge, None
 
 
-_RECORD_USE = hotpath.Insert(
-    LoginChallenge, ["id", "username", "nonce", "created_at", "expires_at", "used_at"]
-)
+_RECORD_USE = hotpath.Insert(LoginChallenge, ["id", "username", "expires_at"])
 
 
 def forget_used_challenges(now: dt.datetime | None = None) -> int:

@@ -138,14 +138,16 @@ def _token_lookup() -> tuple[Any, Any, Any]:
 
 
 class LoginChallenge(models.Model):
-    """A single-use nonce a holder signs to prove possession of the certificate's key."""
+    """A login challenge that has been used, kept until it expires so it is not used twice.
+
+    Challenges themselves are not stored (``login_core.make_challenge``); ``id`` is the first
+    128 of its 256 random bits. One row per sign-in attempt with a certificate, written on
+    its own: three columns and no secondary index keep that write short.
+    """
 
     id = models.UUIDField(primary_key=True)
     username = models.CharField(max_length=150)
-    nonce = models.CharField(max_length=64)
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField(db_index=True)
-    used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
 
     def __str__(self) -> str:
         return f"challenge {self.id} for {self.username}"
