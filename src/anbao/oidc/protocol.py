@@ -91,18 +91,12 @@ class AuthorizeView(AuthorizationView):
             return self._error_to_client(application, credentials, "invalid_request")
         if not core.older_than(session_sign_in(self.request), limit, int(time.time())):
             return None
-        record(
+        return self._demand_sign_in(
+            application,
+            credentials,
             "oidc.reauthentication_required",
-            request=self.request,
-            object_type="oidc_client",
-            object_id=application.client_id,
-            outcome=DENIED,
-            details={"max_age": limit},
-        )
-        if "none" in _prompt(self.request):
-            return self._error_to_client(application, credentials, "login_required")
-        return self._sign_in_again(
-            _("%(client)s asks you to sign in again.") % {"client": application.name}
+            {"max_age": limit},
+            _("%(client)s asks you to sign in again.") % {"client": application.name},
         )
 
     def _error_to_client(self, application: Any, credentials: dict[str, Any], error: str) -> Any:
@@ -176,20 +170,36 @@ class AuthorizeView(AuthorizationView):
         sign_in = session_sign_in(self.request)
         if sign_in.satisfies(needed):
             return None
-        record(
+        return self._demand_sign_in(
+            application,
+            credentials,
             "oidc.step_up_required",
+            {"required_acr": needed, "session_acr": sign_in.acr},
+            _("%(client)s requires signing in with your certificate. Please sign in again.")
+            % {"client": application.name},
+        )
+
+    def _demand_sign_in(
+        self,
+        application: Any,
+        credentials: dict[str, Any],
+        action: str,
+        details: dict[str, Any],
+        message: str,
+    ) -> Any:
+        """The session's sign-in does not do: audited; ``prompt=none`` gets login_required,
+        anyone else is sent to sign in again with ``message``."""
+        record(
+            action,
             request=self.request,
             object_type="oidc_client",
             object_id=application.client_id,
             outcome=DENIED,
-            details={"required_acr": needed, "session_acr": sign_in.acr},
+            details=details,
         )
         if "none" in _prompt(self.request):
             return self._error_to_client(application, credentials, "login_required")
-        return self._sign_in_again(
-            _("%(client)s requires signing in with your certificate. Please sign in again.")
-            % {"client": application.name}
-        )
+        return self._sign_in_again(message)
 
 
 def _prompt(request: Any) -> set[str]:

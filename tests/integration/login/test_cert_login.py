@@ -62,15 +62,20 @@ def test_token_mode_for_api_clients(signed_login, holder, client):
     assert client.get("/api/me/", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
 
 
+def answer(challenge, key):
+    """zhangsan's login body answering ``challenge`` with ``key``."""
+    return {
+        "username": "zhangsan",
+        "password": PASSWORD,
+        "challenge_id": challenge["challenge_id"],
+        "signature": b64(key.sign(base64.b64decode(challenge["message"]))),
+    }
+
+
 def test_replayed_challenge(api, holder):
     _, key, _ = holder
     ch = api("/api/auth/challenge", {"username": "zhangsan"}).json()
-    body = {
-        "username": "zhangsan",
-        "password": PASSWORD,
-        "challenge_id": ch["challenge_id"],
-        "signature": b64(key.sign(base64.b64decode(ch["message"]))),
-    }
+    body = answer(ch, key)
     assert api("/api/auth/login", body).status_code == 200
     refused(api("/api/auth/login", body), 4)
     assert last_reason() == "challenge_replayed"
@@ -79,12 +84,7 @@ def test_replayed_challenge(api, holder):
 def test_expired_challenge(api, holder):
     _, key, _ = holder
     ch = login.issue_challenge("zhangsan", now=timezone.now() - dt.timedelta(seconds=61))
-    body = {
-        "username": "zhangsan",
-        "password": PASSWORD,
-        "challenge_id": ch["challenge_id"],
-        "signature": b64(key.sign(base64.b64decode(ch["message"]))),
-    }
+    body = answer(ch, key)
     refused(api("/api/auth/login", body), 4)
     assert last_reason() == "challenge_expired"
 
@@ -309,12 +309,7 @@ def test_a_used_challenge_is_recorded_until_it_expires(api, holder):
     _, key, _ = holder
     ch = api("/api/auth/challenge", {"username": "zhangsan"}).json()
     assert LoginChallenge.objects.count() == 0  # issuing stores nothing
-    body = {
-        "username": "zhangsan",
-        "password": PASSWORD,
-        "challenge_id": ch["challenge_id"],
-        "signature": b64(key.sign(base64.b64decode(ch["message"]))),
-    }
+    body = answer(ch, key)
     assert api("/api/auth/login", body).status_code == 200
     assert LoginChallenge.objects.count() == 1
     assert login.forget_used_challenges() == 0
@@ -325,11 +320,6 @@ def test_a_forged_challenge_id_is_invalid(api, holder):
     _, key, _ = holder
     ch = api("/api/auth/challenge", {"username": "zhangsan"}).json()
     forged = ch["challenge_id"][:-4] + ("AAAA" if ch["challenge_id"][-4:] != "AAAA" else "BBBB")
-    body = {
-        "username": "zhangsan",
-        "password": PASSWORD,
-        "challenge_id": forged,
-        "signature": b64(key.sign(base64.b64decode(ch["message"]))),
-    }
+    body = answer(ch, key) | {"challenge_id": forged}
     refused(api("/api/auth/login", body), 4)
     assert last_reason() == "challenge_invalid"
