@@ -10,7 +10,9 @@ Prints, measured in one run on this machine:
      (gunicorn, 2 workers) on loopback with N concurrent clients for a fixed time: logins
      per second per core and the ratio to the floor (goal >= 0.8).
 
-Usage: .venv/bin/python bench/login.py [--seconds 15] [--clients 4]
+Each comparison is repeated (--repeat, default 3) and the best of each side taken.
+
+Usage: .venv/bin/python bench/login.py [--seconds 15] [--clients 4] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -125,6 +127,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--repeat", type=int, default=3, help="repetitions; the best counts")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="anbao-bench-login-"))
     try:
@@ -135,24 +138,31 @@ def main() -> None:
         holders = make_holders(args.clients)
         cores = os.cpu_count() or 1
         print(f"machine: {cores} cores, {sys.platform}; clients: {args.clients}")
-        # The machine is shared: the baseline is measured just before and just after the
-        # step it is compared with, and the mean used.
-        before = bench_pki.raw_verify_rate()
-        step = certificate_step_rate(*holders[0])
-        raw_verify = (before + bench_pki.raw_verify_rate()) / 2
+        # The machine is shared and noisy: each comparison is repeated and the best of each
+        # side taken (as timeit advises), the baselines measured between the attempts.
+        raw_verify, step = bench_pki.raw_verify_rate(), 0.0
+        for _ in range(args.repeat):
+            step = max(step, certificate_step_rate(*holders[0]))
+            raw_verify = max(raw_verify, bench_pki.raw_verify_rate())
         print(
             f"raw SM2 verify: {raw_verify:.0f}/s on one core; certificate step of a login: "
-            f"{step:.0f}/s on one core; ratio {step / raw_verify:.2f} (goal >= 0.5)"
+            f"{step:.0f}/s on one core (best of {args.repeat}); ratio {step / raw_verify:.2f} "
+            f"(goal >= 0.5)"
         )
-        floor = password_floor()
+        floor, total, count = password_floor(), 0.0, 0
+        for _ in range(args.repeat):
+            rate_now, count_now = http_logins(work / "var", holders, args.seconds, args.clients)
+            if rate_now > total:
+                total, count = rate_now, count_now
+            floor = max(floor, password_floor())
         print(f"password hash only (Django PBKDF2): {floor:.1f} checks/s on one core")
-        total, count = http_logins(work / "var", holders, args.seconds, args.clients)
         workers = min(2, cores)
         per_core = total / workers
         print(
             f"certificate + password logins over HTTP: {total:.1f}/s ({count} in "
-            f"{args.seconds:.0f} s, {workers} workers), {per_core:.1f}/s per core; "
-            f"ratio to the password floor {per_core / floor:.2f} (goal >= 0.8)"
+            f"{args.seconds:.0f} s, {workers} workers, best of {args.repeat}), "
+            f"{per_core:.1f}/s per core; ratio to the password floor {per_core / floor:.2f} "
+            f"(goal >= 0.8)"
         )
     finally:
         shutil.rmtree(work, ignore_errors=True)

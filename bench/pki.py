@@ -12,7 +12,9 @@ Prints, measured in one run on this machine:
   4. signature-service verifications per second over HTTP on loopback against `anbao serve`,
      and the ratio to raw verifications per second (goal >= 0.5).
 
-Usage: .venv/bin/python bench/pki.py [--holders 800] [--seconds 10] [--clients 8]
+Each comparison is repeated (--repeat, default 3) and the best of each side taken.
+
+Usage: .venv/bin/python bench/pki.py [--holders 800] [--seconds 10] [--clients 8] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -72,15 +74,27 @@ def raw_costs(holders: int) -> dict[str, float]:
         "verify_per_s": raw_verify_rate(),
         "encrypt_per_s": rate(lambda: pub.encrypt(os.urandom(16))),
     }
-    # Per dual holder: the holder's signing key, the escrowed encryption key, two certificate
-    # signatures by the CA, one SM2 encryption for the envelope.
-    per_holder = 2 / out["keygen_per_s"] + 2 / out["sign_per_s"] + 1 / out["encrypt_per_s"]
-    out["raw_seconds"] = per_holder * holders
+    out["raw_seconds"] = raw_seconds(out, holders)
     return out
 
 
-def _mean(a: dict[str, float], b: dict[str, float]) -> dict[str, float]:
-    return {k: (a[k] + b[k]) / 2 for k in a}
+def raw_seconds(rates: dict[str, float], holders: int) -> float:
+    """Per dual holder: the holder's signing key, the escrowed encryption key, two
+    certificate signatures by the CA, one SM2 encryption for the envelope."""
+    per_holder = 2 / rates["keygen_per_s"] + 2 / rates["sign_per_s"] + 1 / rates["encrypt_per_s"]
+    return per_holder * holders
+
+
+def _best_issue_and_raw(holders: int, repeat: int) -> tuple[float, dict[str, float]]:
+    """The fastest of ``repeat`` bulk issuances and the fastest raw rates measured around."""
+    raw = raw_costs(holders)
+    issued = float("inf")
+    for attempt in range(repeat):
+        issued = min(issued, anbao_issue(holders, batch=f"p{attempt}"))
+        again = raw_costs(holders)
+        raw = {k: max(raw[k], again[k]) for k in raw if k != "raw_seconds"}
+        raw["raw_seconds"] = raw_seconds(raw, holders)
+    return issued, raw
 
 
 def raw_verify_rate() -> float:
@@ -93,7 +107,7 @@ def raw_verify_rate() -> float:
     return rate(lambda: pub.verify(signature, message))
 
 
-def anbao_issue(holders: int) -> float:
+def anbao_issue(holders: int, batch: str = "p") -> float:
     """The bulk service path (``issue_many``) for ``holders`` dual holders.
 
     The holders' signing keys are made in the timed section (as a mobile CSR or the browser
@@ -108,7 +122,7 @@ def anbao_issue(holders: int) -> float:
     start = time.perf_counter()
     entries = [
         BulkEntry(
-            HolderInput(name=f"用户{i}", email=f"up{i}@example.cn", unit="测试"),
+            HolderInput(name=f"用户{i}", email=f"u{batch}{i}@example.cn", unit="测试"),
             SM2PrivateKey.generate().public_key(),
         )
         for i in range(holders)
@@ -234,7 +248,11 @@ def keepalive_exchanges(port: int, request: bytes, stop: float) -> Iterator[tupl
         sock.close()
 
 
-def http_verify_rate(data_dir: Path, seconds: float, clients: int) -> tuple[float, int]:
+def http_verify_rate(
+    data_dir: Path, seconds: float, clients: int, repeat: int
+) -> tuple[float, int, float]:
+    """The best of ``repeat`` windows of verifications per second over HTTP, the count in
+    that window, and the best raw verification rate measured between the windows."""
     from anbao.accounts.models import APIToken
     from anbao.accounts.services import create_user
     from anbao.pki.services.issuance import HolderInput, issue
@@ -256,36 +274,45 @@ def http_verify_rate(data_dir: Path, seconds: float, clients: int) -> tuple[floa
             "serial": made.signing.serial,
         }
     ).encode()
+    best, best_count, raw = 0.0, 0, raw_verify_rate()
     with running_server(data_dir) as url:
         port = int(url.rsplit(":", 1)[1])
-        # Warm up, then count answers for a fixed time from `clients` keep-alive clients.
-        counts = [0] * clients
-        stop = time.perf_counter() + seconds
-        errors: list[str] = []
-
         request = (
             f"POST /api/signatures/verify/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
             f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
             f"Content-Length: {len(body)}\r\n\r\n"
         ).encode() + body
+        for _ in range(repeat):
+            per_s, count = _verify_window(port, request, seconds, clients)
+            if per_s > best:
+                best, best_count = per_s, count
+            raw = max(raw, raw_verify_rate())
+    return best, best_count, raw
 
-        def client(i: int) -> None:
-            for status, payload in keepalive_exchanges(port, request, stop):
-                if status != 200 or not json.loads(payload)["valid"]:
-                    errors.append(payload.decode()[:200])
-                    return
-                counts[i] += 1
 
-        threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-        start = time.perf_counter()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        elapsed = time.perf_counter() - start
-        if errors:
-            raise SystemExit(f"signature service answered badly: {errors[0]}")
-        return sum(counts) / elapsed, sum(counts)
+def _verify_window(port: int, request: bytes, seconds: float, clients: int) -> tuple[float, int]:
+    """Count answers for a fixed time from ``clients`` keep-alive clients."""
+    counts = [0] * clients
+    stop = time.perf_counter() + seconds
+    errors: list[str] = []
+
+    def client(i: int) -> None:
+        for status, payload in keepalive_exchanges(port, request, stop):
+            if status != 200 or not json.loads(payload)["valid"]:
+                errors.append(payload.decode()[:200])
+                return
+            counts[i] += 1
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - start
+    if errors:
+        raise SystemExit(f"signature service answered badly: {errors[0]}")
+    return sum(counts) / elapsed, sum(counts)
 
 
 def main() -> None:
@@ -293,6 +320,7 @@ def main() -> None:
     parser.add_argument("--holders", type=int, default=800)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--repeat", type=int, default=3, help="repetitions; the best counts")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="anbao-bench-"))
     try:
@@ -301,11 +329,10 @@ def main() -> None:
 
         init_ca("CN=Bench CA,O=anbao,C=CN")
         print(f"machine: {os.cpu_count()} cores, {sys.platform}; holders: {args.holders}")
-        # The machine is shared: each comparison measures its raw baseline just before and
-        # just after the work it is compared with, and uses the mean.
-        before = raw_costs(args.holders)
-        issued = anbao_issue(args.holders)
-        raw = _mean(before, raw_costs(args.holders))
+        # The machine is shared and noisy (+-30 % from one minute to the next). Each
+        # comparison is repeated and the best of each side taken, as timeit advises: the
+        # least disturbed measurement is the closest to the real cost, on both sides alike.
+        issued, raw = _best_issue_and_raw(args.holders, args.repeat)
         print(
             f"raw SM2 (one core): keygen {raw['keygen_per_s']:.0f}/s, "
             f"sign {raw['sign_per_s']:.0f}/s, verify {raw['verify_per_s']:.0f}/s, "
@@ -313,7 +340,7 @@ def main() -> None:
         )
         print(
             f"anbao: {args.holders} dual holders ({2 * args.holders} certificates, keys, rows) "
-            f"in {issued:.1f} s; raw crypto {raw['raw_seconds']:.1f} s; "
+            f"in {issued:.1f} s (best of {args.repeat}); raw crypto {raw['raw_seconds']:.1f} s; "
             f"ratio {issued / raw['raw_seconds']:.2f}x (goal <= 1.5x)"
         )
         with_pin, threads = anbao_issue_with_key_files(args.holders)
@@ -333,13 +360,14 @@ def main() -> None:
                 f"openssl shell loop, same {2 * args.holders} certificates: {ossl:.1f} s; "
                 f"anbao is {ossl / issued:.1f}x faster (goal >= 10x)"
             )
-        verify_before = raw_verify_rate()
-        per_s, total = http_verify_rate(work / "var", args.seconds, args.clients)
-        verify = (verify_before + raw_verify_rate()) / 2
+        per_s, total, verify = http_verify_rate(
+            work / "var", args.seconds, args.clients, args.repeat
+        )
         print(
             f"signature service over HTTP ({args.clients} clients, 2 workers, loopback): "
-            f"{per_s:.0f} verifications/s ({total} in {args.seconds:.0f} s); raw verify "
-            f"around it {verify:.0f}/s; ratio {per_s / verify:.2f} (goal >= 0.5)"
+            f"{per_s:.0f} verifications/s ({total} in {args.seconds:.0f} s, best of "
+            f"{args.repeat}); raw verify {verify:.0f}/s (best around them); ratio "
+            f"{per_s / verify:.2f} (goal >= 0.5)"
         )
     finally:
         shutil.rmtree(work, ignore_errors=True)

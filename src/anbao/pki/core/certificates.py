@@ -48,7 +48,7 @@ class Links:
 
 @dataclass(frozen=True)
 class CertificateRequest:
-    subject: x509.Name
+    subject: x509.Name | bytes  # or its DER
     public_key: SM2PublicKey
     usage: Usage
     not_before: dt.datetime
@@ -188,8 +188,17 @@ def _spki(public_key: SM2PublicKey) -> bytes:
     return der.sequence(_SM2_KEY_ALGORITHM, der.bit_string(public_key.to_point()))
 
 
+def _encoded(name: x509.Name | bytes) -> bytes:
+    """A Name's DER; callers that issue many certificates pass the DER they already have
+    (asn1crypto's ``dump`` walks the whole parsed value to see whether it changed)."""
+    return name if isinstance(name, bytes) else bytes(name.dump())
+
+
 def issue(
-    req: CertificateRequest, issuer: x509.Name, issuer_public_key: SM2PublicKey, sign: Signer
+    req: CertificateRequest,
+    issuer: x509.Name | bytes,
+    issuer_public_key: SM2PublicKey,
+    sign: Signer,
 ) -> x509.Certificate:
     """Build the TBSCertificate, sign it with ``sign``, return the certificate.
 
@@ -203,9 +212,9 @@ def issue(
         _VERSION_V3,
         der.integer(req.serial),
         _SM2_WITH_SM3_DER,
-        issuer.dump(),
+        _encoded(issuer),
         _validity(req.not_before, req.not_after),
-        req.subject.dump(),
+        _encoded(req.subject),
         _spki(req.public_key),
         der.explicit(3, der.sequence(extensions)),
     )

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from asn1crypto import pem
-from asn1crypto import x509 as asn1_x509
 from django.db import transaction
 from django.db.models.functions import Upper
 from django.utils import timezone
@@ -22,7 +21,7 @@ from anbao.pki import keystore
 from anbao.pki.core import certificates as C
 from anbao.pki.core.csr import parse_csr
 from anbao.pki.core.envelope import envelop
-from anbao.pki.core.names import build_name, name_text
+from anbao.pki.core.names import name_der, name_text
 from anbao.pki.core.profiles import DEFAULT_HOLDER_DAYS, Profile, Usage
 from anbao.pki.models import Certificate, EscrowedKey, Holder
 from anbao.pki.services.authority import LoadedCA, issuing_ca, links, serial_hex
@@ -133,13 +132,13 @@ def _bind_holder(data: HolderInput, actor: object) -> Holder:
 class _Subject:
     """A holder's subject, encoded once for both of its certificates."""
 
-    name: asn1_x509.Name
+    der: bytes
     text: str
 
     @classmethod
     def of(cls, ca_values: dict[str, str], data: HolderInput) -> _Subject:
         values = _subject_values(ca_values, data)
-        return cls(build_name(values), name_text(values))
+        return cls(name_der(values), name_text(values))
 
 
 @dataclass(frozen=True)
@@ -147,7 +146,7 @@ class _Issuing:
     """What every certificate of one issuance shares: the CA, the validity, links, actor."""
 
     ca: LoadedCA
-    issuer: asn1_x509.Name
+    issuer: bytes  # the DER of the CA's name
     issuer_key: SM2PublicKey
     not_before: dt.datetime
     not_after: dt.datetime
@@ -158,7 +157,8 @@ class _Issuing:
     def start(cls, ca: LoadedCA, now: dt.datetime, days: int, actor: object) -> _Issuing:
         actor_name = getattr(actor, "username", None) or str(actor or "")
         not_after = now + dt.timedelta(days=days)
-        return cls(ca, ca.name, ca.public_key, now, not_after, links(), actor_name)
+        issuer = bytes(ca.name.dump())
+        return cls(ca, issuer, ca.public_key, now, not_after, links(), actor_name)
 
     def certificate(
         self,
@@ -172,7 +172,7 @@ class _Issuing:
         """Sign the certificate; return its row, not yet saved."""
         serial = C.random_serial()
         request = C.CertificateRequest(
-            subject.name,
+            subject.der,
             key,
             usage,
             self.not_before,
