@@ -23,7 +23,6 @@ import os
 import shutil
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -96,31 +95,21 @@ def http_logins(data_dir: Path, holders, seconds: float, clients: int) -> tuple[
     from anbao.client import AnbaoClient
 
     with bench_pki.running_server(data_dir) as url:
-        counts = [0] * clients
-        errors: list[str] = []
         stop = time.perf_counter() + seconds
 
-        def client(i: int) -> None:
+        def client(i: int) -> int:
             username, key = holders[i % len(holders)]
+            done = 0
             while time.perf_counter() < stop:
                 try:
-                    done = AnbaoClient(url).login(username, PASSWORD, key=key)
+                    signed_in = AnbaoClient(url).login(username, PASSWORD, key=key)
                 except Exception as exc:  # noqa: BLE001 - report and stop this client
-                    errors.append(f"{type(exc).__name__}: {exc}")
-                    return
-                assert "x509" in done["amr"]
-                counts[i] += 1
+                    raise bench_pki.ClientFailed(f"{type(exc).__name__}: {exc}") from None
+                assert "x509" in signed_in["amr"]
+                done += 1
+            return done
 
-        threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-        start = time.perf_counter()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        elapsed = time.perf_counter() - start
-        if errors:
-            raise SystemExit(f"a login failed: {errors[0]}")
-        return sum(counts) / elapsed, sum(counts)
+        return bench_pki.run_clients(clients, client, "a login failed")
 
 
 def main() -> None:

@@ -33,7 +33,7 @@ import tempfile
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -292,18 +292,37 @@ def http_verify_rate(
 
 def _verify_window(port: int, request: bytes, seconds: float, clients: int) -> tuple[float, int]:
     """Count answers for a fixed time from ``clients`` keep-alive clients."""
-    counts = [0] * clients
     stop = time.perf_counter() + seconds
-    errors: list[str] = []
 
-    def client(i: int) -> None:
+    def client(_i: int) -> int:
+        done = 0
         for status, payload in keepalive_exchanges(port, request, stop):
             if status != 200 or not json.loads(payload)["valid"]:
-                errors.append(payload.decode()[:200])
-                return
-            counts[i] += 1
+                raise ClientFailed(payload.decode()[:200])
+            done += 1
+        return done
 
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    return run_clients(clients, client, "signature service answered badly")
+
+
+class ClientFailed(Exception):
+    """A benchmark client got an answer it should not have."""
+
+
+def run_clients(clients: int, client: Callable[[int], int], failure: str) -> tuple[float, int]:
+    """Run ``client(i)`` on ``clients`` threads at once; each returns how much it did.
+
+    Returns the rate and the total; the first ClientFailed ends the benchmark."""
+    counts = [0] * clients
+    errors: list[str] = []
+
+    def run(i: int) -> None:
+        try:
+            counts[i] = client(i)
+        except ClientFailed as exc:
+            errors.append(str(exc))
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
     start = time.perf_counter()
     for t in threads:
         t.start()
@@ -311,7 +330,7 @@ def _verify_window(port: int, request: bytes, seconds: float, clients: int) -> t
         t.join()
     elapsed = time.perf_counter() - start
     if errors:
-        raise SystemExit(f"signature service answered badly: {errors[0]}")
+        raise SystemExit(f"{failure}: {errors[0]}")
     return sum(counts) / elapsed, sum(counts)
 
 
